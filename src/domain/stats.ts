@@ -12,3 +12,264 @@ export const mean = (d: Distribution): number | null => {
 
 /** One decimal with a dot, as every report writes a mean. */
 export const formatMean = (m: number): string => (Math.round(m * 10) / 10).toFixed(1);
+
+// ---------------------------------------------------------------------------------------------
+// Summaries of the answers behind a distribution
+// ---------------------------------------------------------------------------------------------
+
+/** What the statistics need from a set of answers: how many, their mean and their spread. */
+export interface Summary {
+  n: number;
+  mean: number;
+  /** Sum of squared deviations from the mean. */
+  ss: number;
+}
+
+/** Count, mean and sum of squares of the answers a distribution stands for; null when empty. */
+export const summarize = (d: Distribution): Summary | null => {
+  const m = mean(d);
+  if (m === null) return null;
+  let ss = 0;
+  for (let k = 0; k < 5; k++) {
+    const dev = k + 1 - m;
+    ss += (d[k] ?? 0) * dev * dev;
+  }
+  return { n: total(d), mean: m, ss };
+};
+
+/** Sample variance (n − 1) of the answers of a distribution; null with fewer than two answers. */
+export const variance = (d: Distribution): number | null => {
+  const s = summarize(d);
+  if (s === null || s.n < 2) return null;
+  return s.ss / (s.n - 1);
+};
+
+/** Answer counts of several distributions added up (the answers pooled into one set). */
+export const sumDistributions = (ds: readonly Distribution[]): Distribution => {
+  const out: Distribution = [0, 0, 0, 0, 0];
+  for (const d of ds) {
+    for (let k = 0; k < 5; k++) out[k as 0] += d[k] ?? 0;
+  }
+  return out;
+};
+
+/** Share of answers at or below `score` (e.g. 2 for "answers 1–2"); null when empty. */
+export const shareAtMost = (d: Distribution, score: number): number | null => {
+  const n = total(d);
+  if (n === 0) return null;
+  let low = 0;
+  for (let k = 0; k < Math.min(5, score); k++) low += d[k] ?? 0;
+  return low / n;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Student's t distribution
+// ---------------------------------------------------------------------------------------------
+
+const LANCZOS = [
+  676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905,
+  -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
+];
+
+/** Natural logarithm of the gamma function (Lanczos approximation, x > 0). */
+export const lnGamma = (x: number): number => {
+  if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - lnGamma(1 - x);
+  const z = x - 1;
+  let a = 0.99999999999980993;
+  const t = z + 7.5;
+  for (let i = 0; i < LANCZOS.length; i++) a += (LANCZOS[i] ?? 0) / (z + i + 1);
+  return 0.5 * Math.log(2 * Math.PI) + (z + 0.5) * Math.log(t) - t + Math.log(a);
+};
+
+/** Continued fraction for the incomplete beta function (modified Lentz). */
+const betaContinuedFraction = (x: number, a: number, b: number): number => {
+  const tiny = 1e-300;
+  let c = 1;
+  let d = 1 - ((a + b) * x) / (a + 1);
+  if (Math.abs(d) < tiny) d = tiny;
+  d = 1 / d;
+  let h = d;
+  for (let m = 1; m <= 300; m++) {
+    const m2 = 2 * m;
+    let aa = (m * (b - m) * x) / ((a + m2 - 1) * (a + m2));
+    d = 1 + aa * d;
+    if (Math.abs(d) < tiny) d = tiny;
+    c = 1 + aa / c;
+    if (Math.abs(c) < tiny) c = tiny;
+    d = 1 / d;
+    h *= d * c;
+    aa = (-(a + m) * (a + b + m) * x) / ((a + m2) * (a + m2 + 1));
+    d = 1 + aa * d;
+    if (Math.abs(d) < tiny) d = tiny;
+    c = 1 + aa / c;
+    if (Math.abs(c) < tiny) c = tiny;
+    d = 1 / d;
+    const delta = d * c;
+    h *= delta;
+    if (Math.abs(delta - 1) < 1e-14) break;
+  }
+  return h;
+};
+
+/** Regularized incomplete beta function I_x(a, b), for 0 <= x <= 1. */
+export const regularizedBeta = (x: number, a: number, b: number): number => {
+  if (x <= 0) return 0;
+  if (x >= 1) return 1;
+  const front = Math.exp(lnGamma(a + b) - lnGamma(a) - lnGamma(b) + a * Math.log(x) + b * Math.log(1 - x));
+  if (x < (a + 1) / (a + b + 2)) return (front * betaContinuedFraction(x, a, b)) / a;
+  return 1 - (front * betaContinuedFraction(1 - x, b, a)) / b;
+};
+
+/** P(T <= t) for Student's t with `df` degrees of freedom (df > 0, need not be whole). */
+export const studentTCdf = (t: number, df: number): number => {
+  if (!Number.isFinite(t)) return t > 0 ? 1 : 0;
+  const tail = 0.5 * regularizedBeta(df / (df + t * t), df / 2, 0.5);
+  return t >= 0 ? 1 - tail : tail;
+};
+
+/** The t with P(T <= t) = p for Student's t with `df` degrees of freedom (0 < p < 1). */
+export const studentTQuantile = (p: number, df: number): number => {
+  if (!(p > 0 && p < 1)) throw new RangeError(`p must lie strictly between 0 and 1, got ${p}`);
+  let lo = -1e3;
+  let hi = 1e3;
+  for (let i = 0; i < 200 && hi - lo > 1e-12; i++) {
+    const mid = (lo + hi) / 2;
+    if (studentTCdf(mid, df) < p) lo = mid;
+    else hi = mid;
+  }
+  return (lo + hi) / 2;
+};
+
+// ---------------------------------------------------------------------------------------------
+// How much a team's round mean wobbles from week to week, and tests against that wobble
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * What we assume about one person's answer before a team has history: it moves from week to week
+ * with a variance of `variance` (rounding included), and this assumption counts as much as
+ * `weight` rounds of the team's own evidence.
+ */
+export interface NoisePrior {
+  variance: number;
+  weight: number;
+}
+
+/** The week-to-week variance of one answer, as estimated for a team, and its degrees of freedom. */
+export interface Noise {
+  variance: number;
+  df: number;
+}
+
+/**
+ * Week-to-week variance of one answer, from how much a team's round means scatter around their
+ * average (a round of n answers wobbles with variance σ²/n), combined with a prior (a conjugate
+ * scaled-inverse-χ² update: the prior counts as `weight` degrees of freedom).
+ *
+ * Differences between people do not enter: they stay in every round and cancel when rounds are
+ * compared, which is why the spread of answers inside one round is not the noise we need.
+ */
+export const weekToWeekNoise = (rounds: readonly Summary[], prior: NoisePrior): Noise => {
+  let n = 0;
+  let sum = 0;
+  for (const r of rounds) {
+    n += r.n;
+    sum += r.n * r.mean;
+  }
+  let between = 0;
+  if (n > 0) {
+    const grand = sum / n;
+    for (const r of rounds) between += r.n * (r.mean - grand) ** 2;
+  }
+  const dfData = Math.max(rounds.length - 1, 0);
+  const df = prior.weight + dfData;
+  return { variance: (prior.weight * prior.variance + between) / df, df };
+};
+
+export interface TestResult {
+  /** The estimated effect: a difference of means, or a slope per round. */
+  estimate: number;
+  /** Its standard error. */
+  se: number;
+  df: number;
+  t: number;
+  /** One-sided p-value for a fall: the chance of an estimate this low or lower if nothing changed. */
+  pFall: number;
+}
+
+/**
+ * Compares the mean of `current` with the pooled mean of `baseline` rounds, when a round of n
+ * answers varies with variance `noise.variance / n`. Student's t with the noise's degrees of freedom.
+ */
+export const shiftTest = (
+  current: Summary,
+  baseline: readonly Summary[],
+  noise: Noise,
+): TestResult | null => {
+  let nb = 0;
+  let sum = 0;
+  for (const r of baseline) {
+    nb += r.n;
+    sum += r.n * r.mean;
+  }
+  if (nb === 0 || current.n === 0) return null;
+  const estimate = current.mean - sum / nb;
+  const se = Math.sqrt(noise.variance * (1 / current.n + 1 / nb));
+  const t = estimate / se;
+  return { estimate, se, df: noise.df, t, pFall: studentTCdf(t, noise.df) };
+};
+
+/**
+ * Weighted least-squares slope of round means against the round position `x` (weights: answers per
+ * round, since a round of n answers varies with variance `noise.variance / n`), tested with Student's
+ * t on the noise's degrees of freedom. Null with fewer than two distinct positions.
+ */
+export const slopeTest = (
+  rounds: ReadonlyArray<{ x: number; summary: Summary }>,
+  noise: Noise,
+): TestResult | null => {
+  let n = 0;
+  let sx = 0;
+  let sy = 0;
+  for (const r of rounds) {
+    n += r.summary.n;
+    sx += r.summary.n * r.x;
+    sy += r.summary.n * r.summary.mean;
+  }
+  if (n === 0) return null;
+  const xBar = sx / n;
+  const yBar = sy / n;
+  let sxx = 0;
+  let sxy = 0;
+  for (const r of rounds) {
+    sxx += r.summary.n * (r.x - xBar) ** 2;
+    sxy += r.summary.n * (r.x - xBar) * (r.summary.mean - yBar);
+  }
+  if (sxx <= 0) return null;
+  const estimate = sxy / sxx;
+  const se = Math.sqrt(noise.variance / sxx);
+  const t = estimate / se;
+  return { estimate, se, df: noise.df, t, pFall: studentTCdf(t, noise.df) };
+};
+
+// ---------------------------------------------------------------------------------------------
+// Seeded randomness (tests and simulations only; production code never draws random numbers)
+// ---------------------------------------------------------------------------------------------
+
+/** A small, fast, seeded generator of uniform numbers in [0, 1). */
+export const mulberry32 = (seed: number): (() => number) => {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+};
+
+/** A standard normal draw from a uniform generator (Box–Muller). */
+export const normalFrom = (rng: () => number): number => {
+  const u = 1 - rng();
+  const v = rng();
+  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+};

@@ -1,0 +1,121 @@
+import { z } from 'zod';
+
+const SLACK_USER_ID = /^[UW][A-Za-z0-9]+$/;
+
+const isTimezone = (tz: string): boolean => {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return tz.length > 0;
+  } catch {
+    return false;
+  }
+};
+
+const intFrom = (name: string, min: number, max: number) =>
+  z
+    .string()
+    .trim()
+    .regex(/^\d+$/, `${name} must be a whole number`)
+    .transform(Number)
+    .pipe(z.number().min(min, `${name} must be at least ${min}`).max(max, `${name} must be at most ${max}`));
+
+const optional = (s: string | undefined): string | undefined =>
+  s === undefined || s.trim() === '' ? undefined : s;
+
+const schema = z
+  .object({
+    SLACK_BOT_TOKEN: z
+      .string({ error: 'SLACK_BOT_TOKEN is required (the bot token, xoxb-…)' })
+      .trim()
+      .startsWith('xoxb-', 'SLACK_BOT_TOKEN must start with xoxb-'),
+    SLACK_SIGNING_SECRET: z.string().trim().min(1).optional(),
+    SLACK_APP_TOKEN: z
+      .string()
+      .trim()
+      .startsWith('xapp-', 'SLACK_APP_TOKEN must start with xapp-')
+      .optional(),
+    PORT: intFrom('PORT', 0, 65535).default(3000),
+    DATABASE_PATH: z.string().trim().min(1).default('./data/teamhealth.db'),
+    SLACK_API_URL: z
+      .url({ error: 'SLACK_API_URL must be a URL such as https://slack.com/api/' })
+      .transform((u) => (u.endsWith('/') ? u : `${u}/`))
+      .optional(),
+    ADMIN_USER_IDS: z
+      .string()
+      .default('')
+      .transform((s) =>
+        s
+          .split(',')
+          .map((id) => id.trim())
+          .filter((id) => id.length > 0),
+      )
+      .pipe(z.array(z.string().regex(SLACK_USER_ID, 'ADMIN_USER_IDS must be Slack user ids like U0123ABCD'))),
+    DEFAULT_TIMEZONE: z
+      .string()
+      .trim()
+      .default('UTC')
+      .refine(isTimezone, 'DEFAULT_TIMEZONE must be an IANA time zone such as Europe/Berlin'),
+    MIN_RESPONSES: intFrom('MIN_RESPONSES', 3, 1000).default(5),
+    LOG_LEVEL: z
+      .enum(['debug', 'info', 'warn', 'error'], 'LOG_LEVEL must be debug, info, warn or error')
+      .default('info'),
+    RETENTION_WEEKS: intFrom('RETENTION_WEEKS', 1, 10_000).default(104),
+    REMINDER_HOURS: intFrom('REMINDER_HOURS', 1, 24 * 14).default(24),
+    ROUND_WINDOW_HOURS: intFrom('ROUND_WINDOW_HOURS', 2, 24 * 14).default(72),
+  })
+  .refine((c) => c.SLACK_APP_TOKEN !== undefined || c.SLACK_SIGNING_SECRET !== undefined, {
+    path: ['SLACK_SIGNING_SECRET'],
+    message: 'SLACK_SIGNING_SECRET is required in HTTP mode (or set SLACK_APP_TOKEN for Socket Mode)',
+  })
+  .refine((c) => c.REMINDER_HOURS < c.ROUND_WINDOW_HOURS, {
+    path: ['REMINDER_HOURS'],
+    message: 'REMINDER_HOURS must be shorter than ROUND_WINDOW_HOURS',
+  });
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+
+export interface Config {
+  botToken: string;
+  signingSecret: string | undefined;
+  appToken: string | undefined;
+  port: number;
+  databasePath: string;
+  slackApiUrl: string | undefined;
+  adminUserIds: ReadonlySet<string>;
+  defaultTimezone: string;
+  minResponses: number;
+  logLevel: LogLevel;
+  retentionWeeks: number;
+  reminderHours: number;
+  windowHours: number;
+}
+
+export class ConfigError extends Error {}
+
+/** Turns the environment into a typed Config, or throws one line naming the variable at fault. */
+export function parseConfig(env: NodeJS.ProcessEnv): Config {
+  const raw = Object.fromEntries(Object.keys(schema.def.shape ?? {}).map((k) => [k, optional(env[k])]));
+  const result = schema.safeParse(raw);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const variable = issue?.path.join('.') || 'environment';
+    const message = issue?.message ?? 'is invalid';
+    throw new ConfigError(message.includes(variable) ? message : `${variable}: ${message}`);
+  }
+  const c = result.data;
+  return {
+    botToken: c.SLACK_BOT_TOKEN,
+    signingSecret: c.SLACK_SIGNING_SECRET,
+    appToken: c.SLACK_APP_TOKEN,
+    port: c.PORT,
+    databasePath: c.DATABASE_PATH,
+    slackApiUrl: c.SLACK_API_URL,
+    adminUserIds: new Set(c.ADMIN_USER_IDS),
+    defaultTimezone: c.DEFAULT_TIMEZONE,
+    minResponses: c.MIN_RESPONSES,
+    logLevel: c.LOG_LEVEL,
+    retentionWeeks: c.RETENTION_WEEKS,
+    reminderHours: c.REMINDER_HOURS,
+    windowHours: c.ROUND_WINDOW_HOURS,
+  };
+}

@@ -1,0 +1,243 @@
+import { isShown } from './anonymity.ts';
+import { DIMENSIONS, type Dimension, type Distribution, QUESTIONS } from './dimensions.ts';
+import {
+  formatMean,
+  type Noise,
+  type Summary,
+  shareAtMost,
+  shiftTest,
+  slopeTest,
+  summarize,
+  sumDistributions,
+  weekToWeekNoise,
+} from './stats.ts';
+import type { RoundTally } from './tally.ts';
+
+export type FlagKind = 'low' | 'drop' | 'slide' | 'low_share' | 'participation';
+export type Severity = 'warning' | 'critical';
+
+export interface Flag {
+  kind: FlagKind;
+  /** The dimension the flag is about; null only for participation. */
+  dimension: Dimension | null;
+  severity: Severity;
+  /**
+   * What the flag rests on. `n` is the number of answers in the round (for participation: how many
+   * answered). `value` and `baseline` are:
+   * - low, drop, slide: the round's mean and the baseline mean (null when there is no baseline);
+   * - low_share: the share (0..1) of answers at 1–2 in the round and in the baseline;
+   * - participation: the response rate (0..1) of the round and of the previous rounds.
+   */
+  evidence: { n: number; value: number; baseline: number | null };
+  /** One line in plain words, e.g. "Energy averaged 2.3 from 6 answers (baseline 3.8)". */
+  explanation: string;
+}
+
+/**
+ * Every threshold the flags use, in one place. docs/flags.md explains each and
+ * test/domain/flags.simulation.test.ts shows what they mean for a team of six to eight.
+ */
+export const FLAG_RULES = {
+  /** How many earlier rounds form the baseline (shown ones for answers, any for participation). */
+  baselineRounds: 4,
+  /** low: a mean at or below this is low; at or below `lowCritical` critical. */
+  lowMean: 2.5,
+  lowCritical: 2.0,
+  /** Prior for the week-to-week variance of one answer (SD 0.7), worth this many rounds of evidence. */
+  noisePriorVariance: 0.49,
+  noisePriorWeight: 6,
+  /** How many earlier shown rounds tell how much the team's means wobble. */
+  noiseRounds: 8,
+  /** drop: one-sided p-value below this, and a fall of at least `dropMinEffect`. */
+  dropAlpha: 0.05,
+  dropMinEffect: 0.5,
+  /** drop: critical from a fall of this much. */
+  dropCritical: 1.0,
+  /** slide: shown rounds in the window (the current one and the ones before it). */
+  slideRounds: 4,
+  /** slide: one-sided p-value of the slope below this, and a fitted fall over the window of at least. */
+  slideAlpha: 0.05,
+  slideMinEffect: 0.5,
+  slideCritical: 1.0,
+  /** low_share: at least this share of answers at 1–2 ... */
+  lowShare: 1 / 3,
+  /** ... with answers spread at least this much (sample SD), where a steady team sits near 0.8–1.0 */
+  lowShareMinSd: 1.5,
+  lowShareCritical: 0.5,
+  /** participation: a rate below this, or this many points below the previous rounds' rate. */
+  participationRate: 0.5,
+  participationFall: 0.25,
+  participationCriticalRate: 0.3,
+  participationCriticalFall: 0.4,
+} as const;
+
+const SEVERITY_RANK: Record<Severity, number> = { critical: 0, warning: 1 };
+const KIND_RANK: Record<FlagKind, number> = { low: 0, drop: 1, slide: 2, low_share: 3, participation: 4 };
+const DIMENSION_RANK = Object.fromEntries(DIMENSIONS.map((d, i) => [d, i])) as Record<Dimension, number>;
+
+/** Orders flags most severe first, then by kind and dimension, so every report lists them alike. */
+export const compareFlags = (a: Flag, b: Flag): number =>
+  SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] ||
+  KIND_RANK[a.kind] - KIND_RANK[b.kind] ||
+  (a.dimension === null ? 4 : DIMENSION_RANK[a.dimension]) -
+    (b.dimension === null ? 4 : DIMENSION_RANK[b.dimension]);
+
+const percent = (rate: number): string => `${Math.round(rate * 100)}%`;
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/**
+ * The warning flags for the last round of `history` (a team's closed rounds, oldest first).
+ * Answer-based flags only when that round and the rounds it is compared with are shown;
+ * the participation flag always (response counts are never secret).
+ */
+export function computeFlags(history: readonly RoundTally[], minResponses: number): Flag[] {
+  const current = history.at(-1);
+  if (current === undefined) return [];
+  const earlier = history.slice(0, -1);
+  const flags: Flag[] = [];
+
+  const participation = participationFlag(current, earlier.slice(-FLAG_RULES.baselineRounds));
+  if (participation) flags.push(participation);
+
+  if (isShown(current.responded, minResponses)) {
+    const shownEarlier = earlier.filter((r) => isShown(r.responded, minResponses));
+    for (const dimension of DIMENSIONS) {
+      flags.push(
+        ...answerFlags(
+          dimension,
+          current.distributions[dimension],
+          shownEarlier.map((r) => r.distributions[dimension]),
+        ),
+      );
+    }
+  }
+  return flags.sort(compareFlags);
+}
+
+function participationFlag(current: RoundTally, previous: readonly RoundTally[]): Flag | null {
+  if (current.invited <= 0) return null;
+  const rate = current.responded / current.invited;
+  const invitedBefore = previous.reduce((s, r) => s + Math.max(r.invited, 0), 0);
+  const baseline =
+    invitedBefore > 0
+      ? previous.reduce((s, r) => s + (r.invited > 0 ? r.responded : 0), 0) / invitedBefore
+      : null;
+  const fall = baseline === null ? 0 : baseline - rate;
+  const lowRate = rate < FLAG_RULES.participationRate;
+  // A small tolerance so that 25 points written as 0.85 − 0.6 counts as 25 points.
+  const fell = fall >= FLAG_RULES.participationFall - 1e-9;
+  if (!lowRate && !fell) return null;
+  const critical =
+    rate < FLAG_RULES.participationCriticalRate || fall >= FLAG_RULES.participationCriticalFall - 1e-9;
+  const answered = `${current.responded} of ${current.invited} answered (${percent(rate)})`;
+  return {
+    kind: 'participation',
+    dimension: null,
+    severity: critical ? 'critical' : 'warning',
+    evidence: { n: current.responded, value: rate, baseline },
+    explanation:
+      baseline === null
+        ? `Only ${answered}`
+        : `${fell ? 'Participation fell: ' : 'Only '}${answered}, against ${percent(baseline)} in the previous ${plural(previous.length, 'round')}`,
+  };
+}
+
+/**
+ * Answer-based flags for one dimension. `earlier` holds the distributions of the team's earlier
+ * shown rounds, oldest first (hidden rounds are already left out, never counted as zeros).
+ */
+function answerFlags(dimension: Dimension, current: Distribution, earlier: readonly Distribution[]): Flag[] {
+  const now = summarize(current);
+  if (now === null) return [];
+  const label = QUESTIONS[dimension].label;
+  const before = earlier.map(summarize).filter((s): s is Summary => s !== null);
+  const baselineRounds = before.slice(-FLAG_RULES.baselineRounds);
+  const baselineDists = earlier.slice(-FLAG_RULES.baselineRounds);
+  const base = baselineDists.length > 0 ? summarize(sumDistributions(baselineDists)) : null;
+  const baselineText = base ? `baseline ${formatMean(base.mean)}` : 'no earlier rounds to compare';
+  const noise = weekToWeekNoise(before.slice(-FLAG_RULES.noiseRounds), {
+    variance: FLAG_RULES.noisePriorVariance,
+    weight: FLAG_RULES.noisePriorWeight,
+  });
+  const flags: Flag[] = [];
+
+  // low: the level itself.
+  if (now.mean <= FLAG_RULES.lowMean) {
+    flags.push({
+      kind: 'low',
+      dimension,
+      severity: now.mean <= FLAG_RULES.lowCritical ? 'critical' : 'warning',
+      evidence: { n: now.n, value: now.mean, baseline: base?.mean ?? null },
+      explanation: `${label} averaged ${formatMean(now.mean)} from ${plural(now.n, 'answer')} (${baselineText})`,
+    });
+  }
+
+  // drop: the round against the baseline, beyond what a small team's noise explains.
+  const shift = base ? shiftTest(now, baselineRounds, noise) : null;
+  if (base && shift) {
+    const fall = -shift.estimate;
+    if (fall >= FLAG_RULES.dropMinEffect && shift.pFall < FLAG_RULES.dropAlpha) {
+      flags.push({
+        kind: 'drop',
+        dimension,
+        severity: fall >= FLAG_RULES.dropCritical ? 'critical' : 'warning',
+        evidence: { n: now.n, value: now.mean, baseline: base.mean },
+        explanation: `${label} fell to ${formatMean(now.mean)} from a baseline of ${formatMean(base.mean)} (${plural(now.n, 'answer')}; ${plural(baselineDists.length, 'earlier round')})`,
+      });
+    }
+  }
+
+  // slide: a sustained fall over the last rounds, judged by the slope and its standard error.
+  const slide = slideOf(now, before, noise);
+  if (slide) {
+    flags.push({
+      kind: 'slide',
+      dimension,
+      severity: slide.fall >= FLAG_RULES.slideCritical ? 'critical' : 'warning',
+      evidence: { n: now.n, value: now.mean, baseline: base?.mean ?? null },
+      explanation: `${label} has slid ${plural(slide.means.length - 1, 'round')} running: ${slide.means.map(formatMean).join(' → ')} (${plural(now.n, 'answer')})`,
+    });
+  }
+
+  // low_share: part of the team low while the mean looks fine.
+  const share = shareAtMost(current, 2) ?? 0;
+  const sd = now.n > 1 ? Math.sqrt(now.ss / (now.n - 1)) : 0;
+  if (
+    now.mean > FLAG_RULES.lowMean &&
+    share >= FLAG_RULES.lowShare - 1e-9 &&
+    sd >= FLAG_RULES.lowShareMinSd - 1e-9
+  ) {
+    const lowCount = current[0] + current[1];
+    const baseShare = baselineDists.length > 0 ? shareAtMost(sumDistributions(baselineDists), 2) : null;
+    flags.push({
+      kind: 'low_share',
+      dimension,
+      severity: share >= FLAG_RULES.lowShareCritical - 1e-9 ? 'critical' : 'warning',
+      evidence: { n: now.n, value: share, baseline: baseShare },
+      explanation: `${lowCount} of ${now.n} answers on ${label} were 1–2 although the average is ${formatMean(now.mean)}: part of the team may be struggling${baseShare === null ? '' : ` (${percent(baseShare)} before)`}`,
+    });
+  }
+  return flags;
+}
+
+function slideOf(
+  now: Summary,
+  before: readonly Summary[],
+  noise: Noise,
+): { fall: number; means: number[] } | null {
+  const window = [...before.slice(-(FLAG_RULES.slideRounds - 1)), now];
+  if (window.length < FLAG_RULES.slideRounds) return null;
+  const test = slopeTest(
+    window.map((summary, x) => ({ x, summary })),
+    noise,
+  );
+  if (test === null) return null;
+  const fall = -test.estimate * (window.length - 1);
+  const means = window.map((s) => s.mean);
+  const first = means[0] ?? now.mean;
+  const previous = means[means.length - 2] ?? now.mean;
+  // Sustained: the fall had begun before this round (otherwise it is a one-off drop).
+  const sustained = previous < first;
+  if (fall < FLAG_RULES.slideMinEffect || test.pFall >= FLAG_RULES.slideAlpha || !sustained) return null;
+  return { fall, means };
+}

@@ -1,0 +1,161 @@
+import type { Logger } from '../log.ts';
+import type { OutboxRow, OutboxStore } from '../store/outbox.ts';
+
+/** The one Slack call the worker needs; WebClient satisfies it. */
+export interface SlackApi {
+  apiCall(method: string, args?: Record<string, unknown>): Promise<Record<string, unknown>>;
+}
+
+/** Errors Slack gives for a person or channel we can never reach: retrying cannot help. */
+export const FINAL_ERRORS: ReadonlySet<string> = new Set([
+  'account_inactive',
+  'user_not_found',
+  'cannot_dm_bot',
+  'channel_not_found',
+  'not_in_channel',
+  'user_disabled',
+  'invalid_blocks',
+  'msg_too_long',
+  'message_not_found',
+  'cant_update_message',
+  'edit_window_closed',
+]);
+
+export const MAX_ATTEMPTS = 5;
+
+export type Outcome =
+  | { kind: 'rate_limited'; retryAfterMs: number }
+  | { kind: 'final'; error: string }
+  | { kind: 'retry'; error: string };
+
+/** Sorts a failed Slack call into wait (429), give up (final) or try again later. */
+export function classify(err: unknown): Outcome {
+  const e = err as { code?: string; retryAfter?: number; data?: { error?: string }; statusCode?: number };
+  if (e.code === 'slack_webapi_rate_limited_error') {
+    return { kind: 'rate_limited', retryAfterMs: Math.max(1, e.retryAfter ?? 1) * 1000 };
+  }
+  if (e.code === 'slack_webapi_platform_error') {
+    const error = e.data?.error ?? 'unknown_error';
+    return FINAL_ERRORS.has(error) ? { kind: 'final', error } : { kind: 'retry', error };
+  }
+  if (e.code === 'slack_webapi_http_error')
+    return { kind: 'retry', error: `http_${e.statusCode ?? 'error'}` };
+  return { kind: 'retry', error: err instanceof Error ? err.message : String(err) };
+}
+
+/** Seconds to wait after a failed attempt: 2, 4, 8, 16 … */
+export const backoffMs = (attempts: number): number => 1000 * 2 ** Math.min(attempts, 10);
+
+export interface OutboxHooks {
+  /** Runs in the same transaction that removes the sent row. */
+  onSent(row: OutboxRow, result: Record<string, unknown>): void;
+  /** Runs in the same transaction that marks the row failed for good. */
+  onFailed(row: OutboxRow, error: string): void;
+}
+
+export interface OutboxWorkerOptions {
+  outbox: OutboxStore;
+  slack: SlackApi;
+  hooks: OutboxHooks;
+  transaction: <T>(fn: () => T) => T;
+  log: Logger;
+  clock?: () => Date;
+  /** How often to look for due rows when nobody kicks the worker. */
+  idleMs?: number;
+}
+
+/**
+ * Sends the outbox, one delivery in flight at a time, so a crash repeats at most that one.
+ * A 429 pauses only the method Slack limited, for as long as Slack asked.
+ */
+export class OutboxWorker {
+  private readonly pausedUntil = new Map<string, number>();
+  private running = false;
+  private loop: Promise<void> | undefined;
+  private wake: (() => void) | undefined;
+  private readonly clock: () => Date;
+
+  constructor(private readonly o: OutboxWorkerOptions) {
+    this.clock = o.clock ?? (() => new Date());
+  }
+
+  start(): void {
+    if (this.running) return;
+    const resumed = this.o.outbox.resetInFlight();
+    if (resumed > 0) this.o.log.info(`outbox: resuming ${resumed} delivery in flight at the last stop`);
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  /** Something was queued: look now instead of at the next idle poll. */
+  kick(): void {
+    this.wake?.();
+  }
+
+  /** Stops after the delivery in flight, if any, has finished. */
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake?.();
+    await this.loop;
+  }
+
+  /** Sends one due delivery; false when none is due. */
+  async sendOne(): Promise<boolean> {
+    const now = this.clock().getTime();
+    const paused = [...this.pausedUntil].filter(([, until]) => until > now).map(([m]) => m);
+    const row = this.o.outbox.claimNext(new Date(now), paused);
+    if (!row) return false;
+    try {
+      const result = await this.o.slack.apiCall(row.method, row.payload);
+      this.o.transaction(() => {
+        this.o.hooks.onSent(row, result);
+        this.o.outbox.complete(row.id);
+      });
+    } catch (err) {
+      this.handleError(row, classify(err));
+    }
+    return true;
+  }
+
+  private handleError(row: OutboxRow, outcome: Outcome): void {
+    const now = this.clock().getTime();
+    if (outcome.kind === 'rate_limited') {
+      this.pausedUntil.set(row.method, now + outcome.retryAfterMs);
+      this.o.outbox.retry(row.id, new Date(now + outcome.retryAfterMs), 'rate_limited', false);
+      this.o.log.warn(`outbox: ${row.method} rate limited, waiting ${outcome.retryAfterMs / 1000}s`);
+      return;
+    }
+    if (outcome.kind === 'final' || row.attempts >= MAX_ATTEMPTS) {
+      this.o.transaction(() => {
+        this.o.hooks.onFailed(row, outcome.error);
+        this.o.outbox.fail(row.id, outcome.error);
+      });
+      this.o.log.warn(`outbox: ${row.method} ${row.key} failed for good: ${outcome.error}`);
+      return;
+    }
+    this.o.outbox.retry(row.id, new Date(now + backoffMs(row.attempts)), outcome.error, true);
+    this.o.log.warn(
+      `outbox: ${row.method} ${row.key} attempt ${row.attempts} failed (${outcome.error}), will retry`,
+    );
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      let sent = false;
+      try {
+        sent = await this.sendOne();
+      } catch (err) {
+        this.o.log.error(`outbox: ${err instanceof Error ? err.message : String(err)}`);
+      }
+      if (sent || !this.running) continue;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, this.o.idleMs ?? 1000);
+        this.wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      this.wake = undefined;
+    }
+  }
+}

@@ -1,0 +1,48 @@
+import 'dotenv/config';
+import cron from 'node-cron';
+import { ConfigError, parseConfig } from './config.ts';
+import { createServices } from './services.ts';
+
+async function main(): Promise<void> {
+  let config: ReturnType<typeof parseConfig>;
+  try {
+    config = parseConfig(process.env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`teamhealth: configuration error: ${err.message}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+  const runtime = await createServices(config);
+  const { log } = runtime.services;
+  const port = await runtime.start();
+  log.info(
+    port === null
+      ? 'teamhealth is running in Socket Mode'
+      : `teamhealth is listening on port ${port} at /slack/events`,
+  );
+
+  // The cron is a bare tick: everything due is derived from the clock and the database.
+  const task = cron.schedule('* * * * *', () => runtime.tick(new Date()));
+  runtime.tick(new Date());
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info(`${signal}: finishing the delivery in flight and closing the database`);
+    await task.stop();
+    const force = setTimeout(() => process.exit(1), 9000);
+    force.unref();
+    await runtime.stop();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+main().catch((err) => {
+  process.stderr.write(`teamhealth: could not start: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,78 @@
+import type { Config } from './config.ts';
+import type { Services } from './context.ts';
+import { OutboxWorker, type SlackApi } from './jobs/outbox.ts';
+import { tick } from './jobs/rounds.ts';
+import { createLogger, type Logger } from './log.ts';
+import { createSlackApp } from './slack/app.ts';
+import { openDatabase } from './store/db.ts';
+import { outboxStore } from './store/outbox.ts';
+import { roundStore } from './store/rounds.ts';
+import { teamStore } from './store/teams.ts';
+
+export interface Runtime {
+  services: Services;
+  worker: OutboxWorker;
+  /** Starts the outbox worker and the Slack receiver; resolves to the HTTP port (null in Socket Mode). */
+  start(): Promise<number | null>;
+  tick(now: Date): void;
+  /** Stops receiving, lets the delivery in flight finish, closes the database. */
+  stop(): Promise<void>;
+}
+
+/** The composition root shared by main, the demo and the tests: config → db → Slack app → worker. */
+export async function createServices(
+  config: Config,
+  log: Logger = createLogger(config.logLevel),
+): Promise<Runtime> {
+  const db = openDatabase(config.databasePath);
+  let worker: OutboxWorker | undefined;
+  const services: Services = {
+    config,
+    db,
+    teams: teamStore(db),
+    rounds: roundStore(db),
+    outbox: outboxStore(db),
+    log,
+    kick: () => worker?.kick(),
+  };
+  const slack = createSlackApp(services);
+  worker = new OutboxWorker({
+    outbox: services.outbox,
+    slack: slack.app.client as unknown as SlackApi,
+    transaction: (fn) => db.transaction(fn)(),
+    log,
+    hooks: {
+      onSent: (row, result) => {
+        if (
+          row.effect?.kind === 'invite' &&
+          typeof result.channel === 'string' &&
+          typeof result.ts === 'string'
+        ) {
+          services.rounds.setDm(row.effect.roundId, row.effect.userId, result.channel, result.ts);
+        }
+      },
+      onFailed: () => {},
+    },
+  });
+  const w = worker;
+  return {
+    services,
+    worker: w,
+    start: async () => {
+      w.start();
+      return slack.start();
+    },
+    tick: (now) => {
+      try {
+        tick(services, now);
+      } catch (err) {
+        log.error(`tick failed: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    },
+    stop: async () => {
+      await slack.stop().catch(() => {});
+      await w.stop();
+      db.close();
+    },
+  };
+}

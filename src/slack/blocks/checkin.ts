@@ -1,0 +1,116 @@
+import { DIMENSIONS, NOTE_MAX_LENGTH, QUESTIONS } from '../../domain/dimensions.ts';
+import { type Block, context, escapeText, type Message, section } from './text.ts';
+
+export const CHECKIN_OPEN_ACTION = 'checkin_open';
+export const CHECKIN_CALLBACK = 'checkin';
+export const NOTE_BLOCK = 'note';
+
+const PRIVACY_LINE =
+  'Anonymous: your answers are stored without your name and without a time, and your manager only sees ' +
+  'team totals once enough people have answered.';
+
+const openButton = (roundId: number) => ({
+  type: 'actions',
+  block_id: 'checkin_actions',
+  elements: [
+    {
+      type: 'button',
+      action_id: CHECKIN_OPEN_ACTION,
+      style: 'primary',
+      text: { type: 'plain_text', text: 'Start the check-in' },
+      value: String(roundId),
+    },
+  ],
+});
+
+/** The weekly DM: one button that opens the check-in modal. */
+export function inviteMessage(team: string, roundId: number, closesAt: Date): Message {
+  const t = escapeText(team);
+  return {
+    text: `Weekly check-in for ${t}: four quick questions, under a minute.`,
+    blocks: [
+      section(`*Weekly check-in for ${t}*\nFour quick questions about your week, under a minute.`),
+      openButton(roundId),
+      context(`${PRIVACY_LINE} Open until ${closesAt.toUTCString()}.`),
+    ],
+  };
+}
+
+/** The one gentle nudge for those who have not answered yet. */
+export function reminderMessage(team: string, roundId: number): Message {
+  const t = escapeText(team);
+  return {
+    text: `A gentle reminder: the ${t} check-in is still open.`,
+    blocks: [
+      section(`A gentle reminder: the *${t}* check-in is still open. It takes under a minute.`),
+      openButton(roundId),
+      context(PRIVACY_LINE),
+    ],
+  };
+}
+
+/** What the invite DM turns into once the answer is stored. Never repeats the answers. */
+export function recordedMessage(team: string): Message {
+  const text = `Thanks: your check-in for ${escapeText(team)} was recorded anonymously.`;
+  return { text, blocks: [section(`:white_check_mark: ${text}`)] };
+}
+
+/** What an unanswered invite DM turns into when the round closes. */
+export function closedMessage(team: string): Message {
+  const text = `This week's check-in for ${escapeText(team)} has closed. See you next week.`;
+  return { text, blocks: [section(text)] };
+}
+
+/** The check-in modal: one required radio group per dimension and an optional note. */
+export function checkinModal(team: string, roundId: number): Record<string, unknown> {
+  const blocks: Block[] = [
+    context(`*${escapeText(team)}* · ${PRIVACY_LINE}`),
+    ...DIMENSIONS.map((d) => {
+      const q = QUESTIONS[d];
+      return {
+        type: 'input',
+        block_id: d,
+        label: { type: 'plain_text', text: q.prompt },
+        element: {
+          type: 'radio_buttons',
+          action_id: 'answer',
+          options: q.options.map((words, i) => ({
+            text: { type: 'plain_text', text: words },
+            value: String(i + 1),
+          })),
+        },
+      };
+    }),
+    {
+      type: 'input',
+      block_id: NOTE_BLOCK,
+      optional: true,
+      label: { type: 'plain_text', text: 'Anything else? (optional, shown anonymously to your manager)' },
+      element: {
+        type: 'plain_text_input',
+        action_id: 'note',
+        multiline: true,
+        max_length: NOTE_MAX_LENGTH,
+      },
+    },
+  ];
+  return {
+    type: 'modal',
+    callback_id: CHECKIN_CALLBACK,
+    private_metadata: String(roundId),
+    title: { type: 'plain_text', text: 'Weekly check-in' },
+    submit: { type: 'plain_text', text: 'Send anonymously' },
+    close: { type: 'plain_text', text: 'Cancel' },
+    blocks,
+  };
+}
+
+/** A modal with one sentence, for when the check-in cannot be opened. */
+export function noticeModal(title: string, text: string): Record<string, unknown> {
+  return {
+    type: 'modal',
+    title: { type: 'plain_text', text: title },
+    close: { type: 'plain_text', text: 'Close' },
+    blocks: [section(text)],
+  };
+}

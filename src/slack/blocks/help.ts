@@ -1,0 +1,45 @@
+import { USAGE } from '../commands/parse.ts';
+import { type Message, section } from './text.ts';
+
+export function helpMessage(): Message {
+  const lines = [
+    '*teamhealth* runs a weekly, anonymous four-question check-in and shows managers team trends.',
+    '',
+    '`/teamhealth` · your status',
+    `\`${USAGE.setup}\` · create or edit a team in a form`,
+    `\`${USAGE.create}\``,
+    `\`${USAGE.add}\``,
+    `\`${USAGE.remove}\``,
+    `\`${USAGE.lead}\``,
+    `\`${USAGE.schedule}\``,
+    `\`${USAGE.list}\``,
+    `\`${USAGE.checkin}\` · open a round now`,
+    `\`${USAGE.close}\` · close the open round and send its summary`,
+    `\`${USAGE.report}\` · latest round, trend, flags and what to try`,
+    `\`${USAGE.digest}\` · the digest of the teams you lead`,
+    `\`${USAGE.privacy}\` · what is stored and who sees what`,
+    `\`${USAGE.forget}\` · remove your memberships and invites`,
+  ];
+  return { text: lines.join('\n'), blocks: [section(lines.join('\n'))] };
+}
+
+export function privacyMessage(minResponses: number): Message {
+  const lines = [
+    '*What teamhealth stores, and who sees what*',
+    '• *Your answers* are stored without your name, without your Slack id and without a time: only which ' +
+      'round they belong to, under a random key. Not even someone holding the database file can tell which ' +
+      'answers are yours.',
+    '• *Separately*, for each round, whether you were invited and whether you answered (yes or no, no time), ' +
+      'so that you get one reminder at most and participation can be counted.',
+    `• *Managers* see a round's scores, distributions and notes only when at least ${minResponses} people ` +
+      'answered; below that, only how many answered. Notes are shown without names, in shuffled order.',
+    "• *A team's report* is visible to its manager, its lead and the app's admins. Members see only their own " +
+      'participation and this statement.',
+    '• *Leads* see each team they lead at the same threshold; totals across teams include only teams that are ' +
+      'shown, so no hidden figure can be worked out by subtraction.',
+    '• *Nobody* — not your manager, not an admin, not us — can see what you answered.',
+    '• `/teamhealth forget-me` removes your memberships and invites; your past anonymous answers stay, ' +
+      'because nothing links them to you.',
+  ];
+  return { text: lines.join('\n'), blocks: [section(lines.join('\n'))] };
+}

@@ -1,0 +1,57 @@
+import { QUESTIONS } from '../../domain/dimensions.ts';
+import { formatMean } from '../../domain/stats.ts';
+import type { DimensionSummary, RoundSummary } from '../../domain/summary.ts';
+import { type Block, clip, context, escapeText, header, type Message, section } from './text.ts';
+
+export const participation = (responded: number, invited: number): string => `${responded} of ${invited}`;
+
+const signed = (x: number): string =>
+  x >= 0.05 ? `+${formatMean(x)}` : x <= -0.05 ? `−${formatMean(-x)}` : '±0.0';
+
+const dimensionLine = (d: DimensionSummary): string => {
+  const change = d.change === null ? '' : `  (${signed(d.change)} vs last shown round)`;
+  const dist = d.distribution.map((n, i) => `${i + 1}: ${n}`).join('  ·  ');
+  return `*${QUESTIONS[d.dimension].label}*  ${formatMean(d.mean)}${change}\n${dist}`;
+};
+
+/** Why nothing but participation is shown; the same sentence wherever a round is hidden. */
+export const hiddenSentence = (responded: number, minResponses: number): string =>
+  `Only ${responded} answered: scores and notes are shown when at least ${minResponses} people answer, ` +
+  'so that no answer can be traced back to a person.';
+
+/** The anonymized round summary: the manager's DM at close, and the core of a report. */
+export function summaryBlocks(s: RoundSummary): Block[] {
+  const blocks: Block[] = [
+    header(clip(`${s.team} · round ${s.number}`, 150)),
+    section(`*Participation:* ${participation(s.responded, s.invited)} answered`),
+  ];
+  if (!s.shown) {
+    blocks.push(section(hiddenSentence(s.responded, s.minResponses)));
+    return blocks;
+  }
+  blocks.push(section(s.dimensions.map(dimensionLine).join('\n\n')));
+  if (s.notes.length > 0) {
+    // Notes are escaped so markup in them pings nobody; shuffled upstream so order tells nothing.
+    const lines = s.notes.map((n) => `> ${escapeText(n).replace(/\n/g, '\n> ')}`);
+    let chunk = '*Notes (anonymous, in no particular order)*';
+    for (const line of lines) {
+      if (chunk.length + line.length + 2 > 2900) {
+        blocks.push(section(chunk));
+        chunk = '';
+      }
+      chunk = chunk ? `${chunk}\n\n${line}` : line;
+    }
+    blocks.push(section(chunk));
+  } else {
+    blocks.push(context('No notes this round.'));
+  }
+  return blocks;
+}
+
+export function summaryMessage(s: RoundSummary): Message {
+  const text = s.shown
+    ? `${s.team} round ${s.number}: ${participation(s.responded, s.invited)} answered. ` +
+      s.dimensions.map((d) => `${QUESTIONS[d.dimension].label} ${formatMean(d.mean)}`).join(', ')
+    : `${s.team} round ${s.number}: ${participation(s.responded, s.invited)} answered. ${hiddenSentence(s.responded, s.minResponses)}`;
+  return { text: escapeText(text), blocks: summaryBlocks({ ...s, team: escapeText(s.team) }) };
+}

@@ -1,0 +1,201 @@
+import { parseTime, parseWeekday, type Weekday } from '../../domain/schedule.ts';
+import { escapeText } from '../blocks/text.ts';
+
+/** Every subcommand's usage line; a mistake gets the line of the command it meant. */
+export const USAGE = {
+  help: '/teamhealth help',
+  setup: '/teamhealth setup',
+  create: '/teamhealth team create <team> [@manager]',
+  add: '/teamhealth team add <team> @user… | @group',
+  remove: '/teamhealth team remove <team> @user…',
+  lead: '/teamhealth team lead <team> @user',
+  schedule: '/teamhealth team schedule <team> <mon..sun> <HH:MM> [Area/City]',
+  list: '/teamhealth team list',
+  checkin: '/teamhealth checkin <team>',
+  close: '/teamhealth close <team>',
+  report: '/teamhealth report [<team>]',
+  digest: '/teamhealth digest',
+  privacy: '/teamhealth privacy',
+  forget: '/teamhealth forget-me',
+} as const;
+
+export type UsageKey = keyof typeof USAGE;
+
+export type Command =
+  | { kind: 'status' }
+  | { kind: 'help' }
+  | { kind: 'setup' }
+  | { kind: 'create'; team: string; managerId: string | null }
+  | { kind: 'add'; team: string; userIds: string[]; groupIds: string[] }
+  | { kind: 'remove'; team: string; userIds: string[] }
+  | { kind: 'lead'; team: string; userId: string }
+  | { kind: 'schedule'; team: string; weekday: Weekday; time: string; timezone: string | null }
+  | { kind: 'list' }
+  | { kind: 'checkin'; team: string }
+  | { kind: 'close'; team: string }
+  | { kind: 'report'; team: string | null }
+  | { kind: 'digest' }
+  | { kind: 'privacy' }
+  | { kind: 'forget' };
+
+export type ParseResult = { ok: true; command: Command } | { ok: false; error: string; usage: string | null };
+
+const TEAM = /^[a-z0-9-]{1,40}$/;
+const USER_MENTION = /^<@([UW][A-Za-z0-9]+)(?:\|[^>]*)?>$/;
+const GROUP_MENTION = /^<!subteam\^([A-Za-z0-9]+)(?:\|[^>]*)?>$/;
+
+/** Echoes a bit of what the user typed, escaped and short, so it can never ping or break formatting. */
+const quote = (s: string): string => `\`${escapeText(s.slice(0, 40)).replace(/`/g, "'")}\``;
+
+class UsageError extends Error {
+  constructor(
+    message: string,
+    readonly usage: UsageKey | null,
+  ) {
+    super(message);
+  }
+}
+
+const fail = (usage: UsageKey, message: string): never => {
+  throw new UsageError(message, usage);
+};
+
+function team(arg: string | undefined, usage: UsageKey): string {
+  if (arg === undefined) return fail(usage, 'Which team? Name it.');
+  if (!TEAM.test(arg)) {
+    return fail(usage, 'A team name is 1–40 lowercase letters, digits or dashes, such as `platform-api`.');
+  }
+  return arg;
+}
+
+function mentionError(arg: string, usage: UsageKey): never {
+  if (arg.startsWith('@')) {
+    return fail(usage, `${quote(arg)} is not a mention Slack resolved: pick the person from the @ list.`);
+  }
+  return fail(usage, 'Mention people as @name (picked from Slack’s list), one or more, separated by spaces.');
+}
+
+function users(args: readonly string[], usage: UsageKey): string[] {
+  if (args.length === 0) return fail(usage, 'Mention at least one person.');
+  return args.map((a) => USER_MENTION.exec(a)?.[1] ?? mentionError(a, usage));
+}
+
+function one(args: readonly string[], usage: UsageKey): string {
+  if (args.length !== 1) return fail(usage, 'Mention exactly one person.');
+  return users(args, usage)[0] as string;
+}
+
+function noMore(args: readonly string[], usage: UsageKey): void {
+  if (args.length > 0) fail(usage, 'That command takes nothing more.');
+}
+
+function parseTeamCommand(args: string[]): Command {
+  const [sub, ...rest] = args;
+  switch (sub?.toLowerCase()) {
+    case 'create': {
+      const [name, ...more] = rest;
+      const t = team(name, 'create');
+      if (more.length > 1) return fail('create', 'Name at most one manager.');
+      return { kind: 'create', team: t, managerId: more.length === 1 ? one(more, 'create') : null };
+    }
+    case 'add': {
+      const [name, ...more] = rest;
+      const t = team(name, 'add');
+      if (more.length === 0) return fail('add', 'Mention the people or the user group to add.');
+      const userIds: string[] = [];
+      const groupIds: string[] = [];
+      for (const a of more) {
+        const group = GROUP_MENTION.exec(a)?.[1];
+        if (group) groupIds.push(group);
+        else userIds.push(USER_MENTION.exec(a)?.[1] ?? mentionError(a, 'add'));
+      }
+      return { kind: 'add', team: t, userIds, groupIds };
+    }
+    case 'remove': {
+      const [name, ...more] = rest;
+      return { kind: 'remove', team: team(name, 'remove'), userIds: users(more, 'remove') };
+    }
+    case 'lead': {
+      const [name, ...more] = rest;
+      return { kind: 'lead', team: team(name, 'lead'), userId: one(more, 'lead') };
+    }
+    case 'schedule': {
+      const [name, day, time, zone, ...more] = rest;
+      const t = team(name, 'schedule');
+      const weekday = day === undefined ? null : parseWeekday(day);
+      if (weekday === null)
+        return fail('schedule', 'Give the weekday as mon, tue, wed, thu, fri, sat or sun.');
+      const hhmm = time === undefined ? null : parseTime(time);
+      if (hhmm === null) return fail('schedule', 'Give the time as HH:MM on a 24-hour clock, such as 10:00.');
+      noMore(more, 'schedule');
+      return { kind: 'schedule', team: t, weekday, time: hhmm, timezone: zone ?? null };
+    }
+    case 'list':
+      noMore(rest, 'list');
+      return { kind: 'list' };
+    default:
+      throw new UsageError(
+        sub === undefined ? 'What should I do with teams?' : `There is no ${quote(`team ${sub}`)}.`,
+        null,
+      );
+  }
+}
+
+const TEAM_USAGE = [USAGE.create, USAGE.add, USAGE.remove, USAGE.lead, USAGE.schedule, USAGE.list].join('\n');
+
+/** Turns the text after `/teamhealth` into a typed command, or the words that explain the mistake. */
+export function parseCommand(text: string): ParseResult {
+  const args = text
+    .trim()
+    .split(/\s+/)
+    .filter((a) => a.length > 0);
+  const [verb, ...rest] = args;
+  try {
+    const command = ((): Command => {
+      switch (verb?.toLowerCase()) {
+        case undefined:
+          return { kind: 'status' };
+        case 'help':
+          return { kind: 'help' };
+        case 'setup':
+          noMore(rest, 'setup');
+          return { kind: 'setup' };
+        case 'team':
+          return parseTeamCommand(rest);
+        case 'checkin': {
+          const [name, ...more] = rest;
+          const t = team(name, 'checkin');
+          noMore(more, 'checkin');
+          return { kind: 'checkin', team: t };
+        }
+        case 'close': {
+          const [name, ...more] = rest;
+          const t = team(name, 'close');
+          noMore(more, 'close');
+          return { kind: 'close', team: t };
+        }
+        case 'report': {
+          const [name, ...more] = rest;
+          noMore(more, 'report');
+          return { kind: 'report', team: name === undefined ? null : team(name, 'report') };
+        }
+        case 'digest':
+          noMore(rest, 'digest');
+          return { kind: 'digest' };
+        case 'privacy':
+          noMore(rest, 'privacy');
+          return { kind: 'privacy' };
+        case 'forget-me':
+          noMore(rest, 'forget');
+          return { kind: 'forget' };
+        default:
+          throw new UsageError(`I don't know ${quote(verb ?? '')}.`, 'help');
+      }
+    })();
+    return { ok: true, command };
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    const usage = e.usage === null ? TEAM_USAGE : e.usage === 'help' ? null : USAGE[e.usage];
+    return { ok: false, error: e.message, usage };
+  }
+}

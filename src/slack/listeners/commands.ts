@@ -1,0 +1,55 @@
+import type { App } from '@slack/bolt';
+import { z } from 'zod';
+import type { Services } from '../../context.ts';
+import { section } from '../blocks/text.ts';
+import { handleCommand } from '../commands/handle.ts';
+import { parseCommand } from '../commands/parse.ts';
+
+const SlashCommand = z.object({
+  user_id: z.string().regex(/^[UW][A-Za-z0-9]+$/),
+  text: z.string().max(4000).default(''),
+});
+
+export function registerCommands(app: App, s: Services): void {
+  app.command('/teamhealth', async ({ command, ack, respond, client }) => {
+    // Ack first: Slack shows a timeout after 3 s, whatever the work still to do.
+    const input = SlashCommand.safeParse(command);
+    if (!input.success) {
+      await ack({
+        response_type: 'ephemeral',
+        text: 'That command did not come through as expected. Try again.',
+      });
+      return;
+    }
+    await ack();
+    const parsed = parseCommand(input.data.text);
+    const message = parsed.ok
+      ? await handleCommand(
+          s,
+          {
+            usergroupMembers: async (usergroup) => {
+              const res = await client.usergroups.users.list({ usergroup });
+              return res.users ?? [];
+            },
+          },
+          parsed.command,
+          input.data.user_id,
+          new Date(),
+        )
+      : (() => {
+          const usage = parsed.usage
+            ?.split('\n')
+            .map((u) => `\`${u}\``)
+            .join('\n');
+          const text = usage
+            ? `${parsed.error}\nUsage:\n${usage}`
+            : `${parsed.error} Try \`/teamhealth help\`.`;
+          return { text, blocks: [section(text)] };
+        })();
+    try {
+      await respond({ response_type: 'ephemeral', replace_original: false, ...message });
+    } catch (err) {
+      s.log.warn(`command reply could not be delivered: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  });
+}

@@ -1,0 +1,232 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { App, Receiver, ReceiverEvent } from '@slack/bolt';
+import type { Logger } from '../log.ts';
+
+const MAX_BODY_BYTES = 1024 * 1024;
+const MAX_AGE_SECONDS = 5 * 60;
+/** Slack gives up after 3 s; a listener that never acks still gets an empty 200 just before. */
+const ACK_TIMEOUT_MS = 2800;
+
+const INTERACTION_TYPES = new Set([
+  'block_actions',
+  'view_submission',
+  'view_closed',
+  'shortcut',
+  'message_action',
+  'block_suggestion',
+]);
+
+export interface GuardedReceiverOptions {
+  signingSecret: string;
+  port: number;
+  host?: string;
+  path?: string;
+  log: Logger;
+  clock?: () => number;
+}
+
+type Parsed = { ok: true; body: Record<string, unknown> } | { ok: false; status: number; message: string };
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Accepts only bodies of a shape Slack sends; everything else is a 400, never a crash. */
+export function parseSlackBody(raw: string, contentType: string): Parsed {
+  const bad = (message: string): Parsed => ({ ok: false, status: 400, message });
+  let body: unknown;
+  try {
+    if (contentType.includes('application/json')) body = JSON.parse(raw);
+    else {
+      const params = new URLSearchParams(raw);
+      const payload = params.get('payload');
+      body = payload === null ? Object.fromEntries(params) : JSON.parse(payload);
+    }
+  } catch {
+    return bad('body is not valid JSON or form data');
+  }
+  if (!isPlainObject(body)) return bad('body is not an object');
+  if (body.ssl_check !== undefined || body.type === 'url_verification') return { ok: true, body };
+  if (typeof body.command === 'string' && typeof body.user_id === 'string') return { ok: true, body };
+  if (body.type === 'event_callback' && isPlainObject(body.event) && typeof body.event.type === 'string') {
+    return { ok: true, body };
+  }
+  if (typeof body.type === 'string' && INTERACTION_TYPES.has(body.type) && isPlainObject(body.user)) {
+    return { ok: true, body };
+  }
+  return bad('not a Slack command, event or interaction');
+}
+
+/** Checks Slack's v0 request signature and that the request is at most five minutes old. */
+export function verifySignature(
+  secret: string,
+  raw: string,
+  timestamp: string | undefined,
+  signature: string | undefined,
+  nowSeconds: number,
+): boolean {
+  if (!timestamp || !signature || !/^\d+$/.test(timestamp)) return false;
+  if (Math.abs(nowSeconds - Number(timestamp)) > MAX_AGE_SECONDS) return false;
+  const expected = Buffer.from(
+    `v0=${createHmac('sha256', secret).update(`v0:${timestamp}:${raw}`).digest('hex')}`,
+  );
+  const given = Buffer.from(signature);
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+/**
+ * Bolt's own HTTP receiver crashes the process on some correctly signed bodies (`payload=null`):
+ * this one verifies, parses and shape-checks every request before Bolt sees it.
+ */
+export class GuardedHttpReceiver implements Receiver {
+  private app: App | undefined;
+  private server: Server | undefined;
+  private readonly path: string;
+  private readonly clock: () => number;
+
+  constructor(private readonly o: GuardedReceiverOptions) {
+    this.path = o.path ?? '/slack/events';
+    this.clock = o.clock ?? (() => Date.now());
+  }
+
+  init(app: App): void {
+    this.app = app;
+  }
+
+  start(): Promise<Server> {
+    const server = createServer((req, res) => {
+      this.handle(req, res).catch((err) => {
+        this.o.log.error(`receiver: ${err instanceof Error ? err.message : String(err)}`);
+        if (!res.headersSent) res.writeHead(500).end();
+      });
+    });
+    this.server = server;
+    return new Promise((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.o.port, this.o.host, () => resolve(server));
+    });
+  }
+
+  get port(): number {
+    return (this.server?.address() as AddressInfo | null)?.port ?? this.o.port;
+  }
+
+  stop(): Promise<void> {
+    const server = this.server;
+    if (!server) return Promise.resolve();
+    return new Promise((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (req.method === 'GET' && url.pathname === '/health') {
+      res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
+      return;
+    }
+    if (url.pathname !== this.path) {
+      res.writeHead(404).end();
+      return;
+    }
+    if (req.method !== 'POST') {
+      res.writeHead(405, { allow: 'POST' }).end();
+      return;
+    }
+    const raw = await readBody(req);
+    if (raw === null) {
+      res.writeHead(413).end('request body too large');
+      return;
+    }
+    const ok = verifySignature(
+      this.o.signingSecret,
+      raw,
+      header(req, 'x-slack-request-timestamp'),
+      header(req, 'x-slack-signature'),
+      Math.floor(this.clock() / 1000),
+    );
+    if (!ok) {
+      res.writeHead(401, { 'content-type': 'text/plain' }).end('invalid or stale request signature');
+      return;
+    }
+    const parsed = parseSlackBody(raw, header(req, 'content-type') ?? '');
+    if (!parsed.ok) {
+      res.writeHead(parsed.status, { 'content-type': 'text/plain' }).end(parsed.message);
+      return;
+    }
+    const body = parsed.body;
+    if (body.ssl_check !== undefined) {
+      res.writeHead(200).end();
+      return;
+    }
+    if (body.type === 'url_verification') {
+      res
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ challenge: body.challenge }));
+      return;
+    }
+    await this.dispatch(body, req, res);
+  }
+
+  private async dispatch(
+    body: Record<string, unknown>,
+    req: IncomingMessage,
+    res: ServerResponse,
+  ): Promise<void> {
+    let acked = false;
+    const send = (response: unknown): void => {
+      if (acked) return;
+      acked = true;
+      clearTimeout(timer);
+      if (response === undefined || response === '') res.writeHead(200).end();
+      else if (typeof response === 'string')
+        res.writeHead(200, { 'content-type': 'text/plain' }).end(response);
+      else res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(response));
+    };
+    const timer = setTimeout(() => {
+      if (!acked) this.o.log.warn('receiver: no listener acknowledged in time; sent an empty 200');
+      send(undefined);
+    }, ACK_TIMEOUT_MS);
+    const retry = header(req, 'x-slack-retry-num');
+    const event: ReceiverEvent = {
+      body,
+      ack: async (response?: unknown) => send(response),
+      ...(retry !== undefined && /^\d+$/.test(retry) ? { retryNum: Number(retry) } : {}),
+      ...(header(req, 'x-slack-retry-reason') ? { retryReason: header(req, 'x-slack-retry-reason') } : {}),
+    };
+    try {
+      await this.app?.processEvent(event);
+    } catch (err) {
+      this.o.log.error(`listener failed: ${err instanceof Error ? err.message : String(err)}`);
+      if (!acked) {
+        acked = true;
+        clearTimeout(timer);
+        res.writeHead(500).end();
+      }
+    }
+    // A listener that matched nothing leaves the request unacknowledged: answer it now.
+    send(undefined);
+  }
+}
+
+const header = (req: IncomingMessage, name: string): string | undefined => {
+  const v = req.headers[name];
+  return Array.isArray(v) ? v[0] : v;
+};
+
+function readBody(req: IncomingMessage): Promise<string | null> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooLarge = false;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_BODY_BYTES) tooLarge = true;
+      else chunks.push(c);
+    });
+    req.on('end', () => resolve(tooLarge ? null : Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}

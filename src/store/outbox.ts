@@ -1,0 +1,118 @@
+import type { Db } from './db.ts';
+
+/** What to record in the database once Slack has accepted a delivery. */
+export type Effect = { kind: 'invite'; roundId: number; userId: string };
+
+export interface OutboxRow {
+  id: number;
+  key: string;
+  method: string;
+  payload: Record<string, unknown>;
+  effect: Effect | null;
+  attempts: number;
+}
+
+interface Row {
+  id: number;
+  key: string;
+  method: string;
+  payload: string;
+  effect: string | null;
+  attempts: number;
+}
+
+export interface OutboxCounts {
+  pending: number;
+  sending: number;
+  failed: number;
+}
+
+export interface FailedDelivery {
+  key: string;
+  method: string;
+  attempts: number;
+  error: string;
+}
+
+export type OutboxStore = ReturnType<typeof outboxStore>;
+
+export function outboxStore(db: Db) {
+  const insert = db.prepare<[string, string, string, string | null, number]>(
+    'INSERT OR IGNORE INTO outbox (key, method, payload, effect, not_before) VALUES (?, ?, ?, ?, ?)',
+  );
+  const next = db.prepare<[number, string], Row>(
+    `SELECT id, key, method, payload, effect, attempts FROM outbox
+     WHERE status = 'pending' AND not_before <= ? AND method NOT IN (SELECT value FROM json_each(?))
+     ORDER BY not_before, id LIMIT 1`,
+  );
+  const markSending = db.prepare<[number]>(
+    "UPDATE outbox SET status = 'sending', attempts = attempts + 1 WHERE id = ?",
+  );
+  const remove = db.prepare<[number]>('DELETE FROM outbox WHERE id = ?');
+  const retry = db.prepare<[number, string, number, number]>(
+    "UPDATE outbox SET status = 'pending', not_before = ?, last_error = ?, attempts = attempts - ? WHERE id = ?",
+  );
+  const fail = db.prepare<[string, number]>(
+    "UPDATE outbox SET status = 'failed', not_before = 0, last_error = ? WHERE id = ?",
+  );
+  const resetInFlight = db.prepare("UPDATE outbox SET status = 'pending' WHERE status = 'sending'");
+  const counts = db.prepare<[], { status: string; n: number }>(
+    'SELECT status, count(*) AS n FROM outbox GROUP BY status',
+  );
+  const failed = db.prepare<[number], { key: string; method: string; attempts: number; last_error: string }>(
+    "SELECT key, method, attempts, last_error FROM outbox WHERE status = 'failed' ORDER BY id DESC LIMIT ?",
+  );
+  const nextDue = db.prepare<[], { at: number }>(
+    "SELECT min(not_before) AS at FROM outbox WHERE status = 'pending'",
+  );
+
+  return {
+    /** Queues a delivery once per key: queuing the same key again does nothing. */
+    enqueue: (
+      key: string,
+      method: string,
+      payload: Record<string, unknown>,
+      effect: Effect | null = null,
+    ): void => {
+      // not_before 0: due at once, and no enqueue time is kept next to a user's delivery.
+      insert.run(key, method, JSON.stringify(payload), effect && JSON.stringify(effect), 0);
+    },
+    /** Takes the next due delivery and records it as in flight before anything is sent. */
+    claimNext: db.transaction((now: Date, pausedMethods: readonly string[]): OutboxRow | undefined => {
+      const r = next.get(now.getTime(), JSON.stringify(pausedMethods));
+      if (!r) return undefined;
+      markSending.run(r.id);
+      return {
+        id: r.id,
+        key: r.key,
+        method: r.method,
+        payload: JSON.parse(r.payload) as Record<string, unknown>,
+        effect: r.effect === null ? null : (JSON.parse(r.effect) as Effect),
+        attempts: r.attempts + 1,
+      };
+    }),
+    /** Sent: the row goes, so no send time lingers in the database. */
+    complete: (id: number): void => {
+      remove.run(id);
+    },
+    /** Back to pending; a rate-limit wait does not count as an attempt. */
+    retry: (id: number, notBefore: Date, error: string, countsAsAttempt: boolean): void => {
+      retry.run(notBefore.getTime(), error, countsAsAttempt ? 0 : 1, id);
+    },
+    fail: (id: number, error: string): void => {
+      fail.run(error, id);
+    },
+    /** At start: deliveries in flight when the process died are sent again (at most one repeat). */
+    resetInFlight: (): number => resetInFlight.run().changes,
+    counts: (): OutboxCounts => {
+      const c: OutboxCounts = { pending: 0, sending: 0, failed: 0 };
+      for (const r of counts.all()) c[r.status as keyof OutboxCounts] = r.n;
+      return c;
+    },
+    failed: (limit: number): FailedDelivery[] =>
+      failed
+        .all(limit)
+        .map((r) => ({ key: r.key, method: r.method, attempts: r.attempts, error: r.last_error })),
+    nextDueAt: (): number | null => nextDue.get()?.at ?? null,
+  };
+}

@@ -1,0 +1,138 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseConfig } from '../../src/config.ts';
+import type { Logger } from '../../src/log.ts';
+import { createServices, type Runtime } from '../../src/services.ts';
+import { type FakeSlack, type FakeSlackOptions, startFakeSlack } from './fakeSlack.ts';
+import {
+  blockActionPayload,
+  interactionBody,
+  postSigned,
+  slashCommandBody,
+  viewSubmissionPayload,
+} from './signing.ts';
+
+export const SECRET = 'test-signing-secret';
+
+export type AnswerValues = { energy: number; boundaries: number; ownership: number; recognition: number };
+
+export interface TestApp {
+  fake: FakeSlack;
+  runtime: Runtime;
+  url: string;
+  dir: string;
+  dbPath: string;
+  logs: string[];
+  /** Sends `/teamhealth <text>` as the user; resolves to the HTTP status and the ephemeral reply text. */
+  command(userId: string, text: string): Promise<{ status: number; reply: string }>;
+  /** Clicks the check-in button in the user's DM; resolves to the modal Slack was asked to open. */
+  openCheckin(userId: string, roundId: number): Promise<Record<string, unknown>>;
+  submit(
+    userId: string,
+    roundId: number,
+    answers: AnswerValues,
+    note?: string,
+  ): Promise<{ status: number; json: unknown }>;
+  /** Waits until the outbox is empty (everything due has been sent or failed). */
+  drain(): Promise<void>;
+  close(): Promise<void>;
+}
+
+const radio = (v: number) => ({ answer: { type: 'radio_buttons', selected_option: { value: String(v) } } });
+
+export const checkinValues = (a: AnswerValues, note?: string) => ({
+  energy: radio(a.energy),
+  boundaries: radio(a.boundaries),
+  ownership: radio(a.ownership),
+  recognition: radio(a.recognition),
+  note: { note: { type: 'plain_text_input', value: note ?? null } },
+});
+
+/** Boots the real app (Bolt over HTTP on an ephemeral port) against a fresh fake Slack and database. */
+export async function startTestApp(
+  env: Record<string, string> = {},
+  fakeOptions: FakeSlackOptions = {},
+): Promise<TestApp> {
+  const fake = await startFakeSlack(fakeOptions);
+  const dir = mkdtempSync(join(tmpdir(), 'teamhealth-test-'));
+  const dbPath = join(dir, 'teamhealth.db');
+  const config = parseConfig({
+    SLACK_BOT_TOKEN: 'xoxb-test',
+    SLACK_SIGNING_SECRET: SECRET,
+    PORT: '0',
+    DATABASE_PATH: dbPath,
+    SLACK_API_URL: fake.url,
+    MIN_RESPONSES: '5',
+    ...env,
+  });
+  const logs: string[] = [];
+  const at = (level: string) => (m: string) => {
+    logs.push(`${level} ${m}`);
+  };
+  const log: Logger = { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
+  const runtime = await createServices(config, log);
+  const port = await runtime.start();
+  const url = `http://127.0.0.1:${port}/slack/events`;
+  let responses = 0;
+
+  const app: TestApp = {
+    fake,
+    runtime,
+    url,
+    dir,
+    dbPath,
+    logs,
+    async command(userId, text) {
+      const id = `r${++responses}`;
+      const res = await postSigned(
+        url,
+        slashCommandBody({ text, userId, responseUrl: fake.responseUrl(id) }),
+        {
+          secret: SECRET,
+        },
+      );
+      if (res.status !== 200) return { status: res.status, reply: res.text };
+      const calls = await fake.waitFor((cs) => cs.some((c) => c.responseUrlId === id));
+      const reply = calls.find((c) => c.responseUrlId === id);
+      return { status: res.status, reply: String(reply?.body.text ?? '') };
+    },
+    async openCheckin(userId, roundId) {
+      const before = fake.callsTo('views.open').length;
+      const res = await postSigned(
+        url,
+        interactionBody(blockActionPayload({ userId, actionId: 'checkin_open', value: String(roundId) })),
+        { secret: SECRET },
+      );
+      if (res.status !== 200) throw new Error(`button click answered ${res.status}`);
+      const calls = await fake.waitFor((cs) => cs.filter((c) => c.method === 'views.open').length > before);
+      return calls.filter((c) => c.method === 'views.open').at(-1)?.body.view as Record<string, unknown>;
+    },
+    async submit(userId, roundId, answers, note) {
+      const payload = viewSubmissionPayload({
+        userId,
+        callbackId: 'checkin',
+        privateMetadata: String(roundId),
+        values: checkinValues(answers, note),
+      });
+      const res = await postSigned(url, interactionBody(payload), { secret: SECRET });
+      return { status: res.status, json: res.text === '' ? null : JSON.parse(res.text) };
+    },
+    async drain() {
+      const deadline = Date.now() + 15_000;
+      for (;;) {
+        const c = runtime.services.outbox.counts();
+        if (c.pending === 0 && c.sending === 0) return;
+        if (Date.now() > deadline) throw new Error(`outbox not drained: ${JSON.stringify(c)}`);
+        runtime.worker.kick();
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    },
+    async close() {
+      await runtime.stop();
+      await fake.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  return app;
+}
