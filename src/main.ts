@@ -1,9 +1,10 @@
-import 'dotenv/config';
+import dotenv from 'dotenv';
 import cron from 'node-cron';
 import { ConfigError, parseConfig } from './config.ts';
 import { createServices } from './services.ts';
 
 async function main(): Promise<void> {
+  dotenv.config({ quiet: true });
   let config: ReturnType<typeof parseConfig>;
   try {
     config = parseConfig(process.env);

@@ -7,8 +7,8 @@ import {
   shareAtMost,
   shiftTest,
   slopeTest,
-  summarize,
   sumDistributions,
+  summarize,
   weekToWeekNoise,
 } from './stats.ts';
 import type { RoundTally } from './tally.ts';
@@ -45,7 +45,7 @@ export const FLAG_RULES = {
   lowCritical: 2.0,
   /** Prior for the week-to-week variance of one answer (SD 0.7), worth this many rounds of evidence. */
   noisePriorVariance: 0.49,
-  noisePriorWeight: 6,
+  noisePriorWeight: 20,
   /** How many earlier shown rounds tell how much the team's means wobble. */
   noiseRounds: 8,
   /** drop: one-sided p-value below this, and a fall of at least `dropMinEffect`. */
@@ -61,8 +61,8 @@ export const FLAG_RULES = {
   slideCritical: 1.0,
   /** low_share: at least this share of answers at 1–2 ... */
   lowShare: 1 / 3,
-  /** ... with answers spread at least this much (sample SD), where a steady team sits near 0.8–1.0 */
-  lowShareMinSd: 1.5,
+  /** ... that sit at least this far below the mean of the other answers (two groups, not one spread). */
+  lowShareGap: 3,
   lowShareCritical: 0.5,
   /** participation: a rate below this, or this many points below the previous rounds' rate. */
   participationRate: 0.5,
@@ -201,13 +201,18 @@ function answerFlags(dimension: Dimension, current: Distribution, earlier: reado
 
   // low_share: part of the team low while the mean looks fine.
   const share = shareAtMost(current, 2) ?? 0;
-  const sd = now.n > 1 ? Math.sqrt(now.ss / (now.n - 1)) : 0;
+  const lowCount = current[0] + current[1];
+  const restCount = now.n - lowCount;
+  const gap =
+    lowCount > 0 && restCount > 0
+      ? (current[2] * 3 + current[3] * 4 + current[4] * 5) / restCount -
+        (current[0] + current[1] * 2) / lowCount
+      : 0;
   if (
     now.mean > FLAG_RULES.lowMean &&
     share >= FLAG_RULES.lowShare - 1e-9 &&
-    sd >= FLAG_RULES.lowShareMinSd - 1e-9
+    gap >= FLAG_RULES.lowShareGap - 1e-9
   ) {
-    const lowCount = current[0] + current[1];
     const baseShare = baselineDists.length > 0 ? shareAtMost(sumDistributions(baselineDists), 2) : null;
     flags.push({
       kind: 'low_share',
