@@ -53,8 +53,10 @@ export const FLAG_RULES = {
   dropMinEffect: 0.5,
   /** drop: critical from a fall of this much. */
   dropCritical: 1.0,
-  /** slide: shown rounds in the window (the current one and the ones before it). */
-  slideRounds: 4,
+  /** slide: the decline runs over this many steps (the current round and the shown ones before it) ... */
+  slideSteps: 3,
+  /** ... after a level judged from up to this many shown rounds before it. */
+  slideLevelRounds: 4,
   /** slide: one-sided p-value of the slope below this, and a fitted fall over the window of at least. */
   slideAlpha: 0.05,
   slideMinEffect: 0.5,
@@ -230,15 +232,19 @@ function slideOf(
   before: readonly Summary[],
   noise: Noise,
 ): { fall: number; means: number[] } | null {
-  const window = [...before.slice(-(FLAG_RULES.slideRounds - 1)), now];
-  if (window.length < FLAG_RULES.slideRounds) return null;
-  const test = slopeTest(
-    window.map((summary, x) => ({ x, summary })),
-    noise,
-  );
+  const steps = FLAG_RULES.slideSteps;
+  if (before.length < steps) return null;
+  const slideRounds = [...before.slice(-steps), now];
+  const levelRounds = before.slice(0, -steps).slice(-FLAG_RULES.slideLevelRounds);
+  // Hinge: level before the slide (position 0), then a straight decline through the last `steps` rounds.
+  const points = [
+    ...levelRounds.map((summary) => ({ x: 0, summary })),
+    ...slideRounds.map((summary, i) => ({ x: i, summary })),
+  ];
+  const test = slopeTest(points, noise);
   if (test === null) return null;
-  const fall = -test.estimate * (window.length - 1);
-  const means = window.map((s) => s.mean);
+  const fall = -test.estimate * steps;
+  const means = slideRounds.map((s) => s.mean);
   const first = means[0] ?? now.mean;
   const previous = means[means.length - 2] ?? now.mean;
   // Sustained: the fall had begun before this round (otherwise it is a one-off drop).

@@ -80,4 +80,31 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX outbox_due ON outbox(status, not_before);
   `,
+  `
+  -- Lead digests: each lead's own schedule, and which scheduled digests were sent (at most one per slot).
+  CREATE TABLE lead_settings (
+    lead_id TEXT PRIMARY KEY,
+    weekday TEXT NOT NULL DEFAULT 'mon',
+    time TEXT NOT NULL DEFAULT '09:00',
+    timezone TEXT NOT NULL,
+    since INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  CREATE TABLE digests_sent (
+    lead_id TEXT NOT NULL,
+    slot INTEGER NOT NULL,
+    PRIMARY KEY (lead_id, slot)
+  ) WITHOUT ROWID;
+
+  -- People Slack says we can never reach (deactivated, deleted): skipped when rounds open.
+  CREATE TABLE unreachable_users (
+    user_id TEXT PRIMARY KEY,
+    reason TEXT NOT NULL
+  ) WITHOUT ROWID;
+
+  -- Members away until a day (epoch ms): not invited, not reminded, not counted as non-responders.
+  CREATE TABLE away (
+    user_id TEXT PRIMARY KEY,
+    until INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  `,
 ];

@@ -10,6 +10,7 @@ import { closeRound, openRound } from '../../jobs/rounds.ts';
 import type { Team } from '../../store/teams.ts';
 import { helpMessage, privacyMessage } from '../blocks/help.ts';
 import { escapeText, type Message, mention, section } from '../blocks/text.ts';
+import { digestMessage } from '../digest.ts';
 import { reportMessage } from '../report.ts';
 import type { Command } from './parse.ts';
 
@@ -205,7 +206,7 @@ export async function handleCommand(
       return reportMessage(s, found.team);
     }
     case 'digest':
-      return reply('The lead digest is not available yet.');
+      return digestMessage(s, caller, now);
     case 'forget': {
       const removed = s.teams.forget(caller);
       return reply(
