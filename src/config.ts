@@ -22,6 +22,9 @@ const intFrom = (name: string, min: number, max: number) =>
 const optional = (s: string | undefined): string | undefined =>
   s === undefined || s.trim() === '' ? undefined : s;
 
+const databasePath = z.string().trim().min(1).default('./data/teamhealth.db');
+const minResponses = intFrom('MIN_RESPONSES', 3, 1000).default(5);
+
 const schema = z
   .object({
     SLACK_BOT_TOKEN: z
@@ -35,7 +38,7 @@ const schema = z
       .startsWith('xapp-', 'SLACK_APP_TOKEN must start with xapp-')
       .optional(),
     PORT: intFrom('PORT', 0, 65535).default(3000),
-    DATABASE_PATH: z.string().trim().min(1).default('./data/teamhealth.db'),
+    DATABASE_PATH: databasePath,
     SLACK_API_URL: z
       .url({ error: 'SLACK_API_URL must be a URL such as https://slack.com/api/' })
       .transform((u) => (u.endsWith('/') ? u : `${u}/`))
@@ -55,13 +58,14 @@ const schema = z
       .trim()
       .default('UTC')
       .refine(isTimezone, 'DEFAULT_TIMEZONE must be an IANA time zone such as Europe/Berlin'),
-    MIN_RESPONSES: intFrom('MIN_RESPONSES', 3, 1000).default(5),
+    MIN_RESPONSES: minResponses,
     LOG_LEVEL: z
       .enum(['debug', 'info', 'warn', 'error'], 'LOG_LEVEL must be debug, info, warn or error')
       .default('info'),
     RETENTION_WEEKS: intFrom('RETENTION_WEEKS', 1, 10_000).default(104),
     REMINDER_HOURS: intFrom('REMINDER_HOURS', 1, 24 * 14).default(24),
     ROUND_WINDOW_HOURS: intFrom('ROUND_WINDOW_HOURS', 2, 24 * 14).default(72),
+    SLACK_TIMEOUT_MS: intFrom('SLACK_TIMEOUT_MS', 100, 120_000).default(10_000),
   })
   .refine((c) => c.SLACK_APP_TOKEN !== undefined || c.SLACK_SIGNING_SECRET !== undefined, {
     path: ['SLACK_SIGNING_SECRET'],
@@ -88,20 +92,33 @@ export interface Config {
   retentionWeeks: number;
   reminderHours: number;
   windowHours: number;
+  /** How long one Web API call may take before it is abandoned (and retried by the outbox). */
+  slackTimeoutMs: number;
 }
 
 export class ConfigError extends Error {}
+
+const firstIssue = (error: z.ZodError): ConfigError => {
+  const issue = error.issues[0];
+  const variable = issue?.path.join('.') || 'environment';
+  const message = issue?.message ?? 'is invalid';
+  return new ConfigError(message.includes(variable) ? message : `${variable}: ${message}`);
+};
+
+/** The part of the configuration that tools reading the database need (the export), without Slack tokens. */
+export function parseStorageConfig(env: NodeJS.ProcessEnv): { databasePath: string; minResponses: number } {
+  const result = z
+    .object({ DATABASE_PATH: databasePath, MIN_RESPONSES: minResponses })
+    .safeParse({ DATABASE_PATH: optional(env.DATABASE_PATH), MIN_RESPONSES: optional(env.MIN_RESPONSES) });
+  if (!result.success) throw firstIssue(result.error);
+  return { databasePath: result.data.DATABASE_PATH, minResponses: result.data.MIN_RESPONSES };
+}
 
 /** Turns the environment into a typed Config, or throws one line naming the variable at fault. */
 export function parseConfig(env: NodeJS.ProcessEnv): Config {
   const raw = Object.fromEntries(Object.keys(schema.def.shape ?? {}).map((k) => [k, optional(env[k])]));
   const result = schema.safeParse(raw);
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    const variable = issue?.path.join('.') || 'environment';
-    const message = issue?.message ?? 'is invalid';
-    throw new ConfigError(message.includes(variable) ? message : `${variable}: ${message}`);
-  }
+  if (!result.success) throw firstIssue(result.error);
   const c = result.data;
   return {
     botToken: c.SLACK_BOT_TOKEN,
@@ -117,5 +134,6 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
     retentionWeeks: c.RETENTION_WEEKS,
     reminderHours: c.REMINDER_HOURS,
     windowHours: c.ROUND_WINDOW_HOURS,
+    slackTimeoutMs: c.SLACK_TIMEOUT_MS,
   };
 }

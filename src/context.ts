@@ -1,6 +1,7 @@
 import type { Config } from './config.ts';
 import type { Logger } from './log.ts';
 import type { Db } from './store/db.ts';
+import type { LeadStore } from './store/leads.ts';
 import type { OutboxStore } from './store/outbox.ts';
 import type { RoundStore } from './store/rounds.ts';
 import type { TeamStore } from './store/teams.ts';
@@ -12,7 +13,10 @@ export interface Services {
   teams: TeamStore;
   rounds: RoundStore;
   outbox: OutboxStore;
+  leads: LeadStore;
   log: Logger;
   /** Wakes the outbox worker after something was queued. */
   kick(): void;
+  /** Asks Slack for a new lead's time zone and stores it for their digest schedule (best effort). */
+  lookupLeadTimezone?(leadId: string): void;
 }

@@ -1,10 +1,13 @@
 import type { Config } from './config.ts';
 import type { Services } from './context.ts';
+import { isValidTimezone } from './domain/schedule.ts';
+import { deliveryHooks } from './jobs/deliveryHooks.ts';
 import { OutboxWorker, type SlackApi } from './jobs/outbox.ts';
 import { tick } from './jobs/rounds.ts';
 import { createLogger, type Logger } from './log.ts';
 import { createSlackApp } from './slack/app.ts';
 import { openDatabase } from './store/db.ts';
+import { leadStore } from './store/leads.ts';
 import { outboxStore } from './store/outbox.ts';
 import { roundStore } from './store/rounds.ts';
 import { teamStore } from './store/teams.ts';
@@ -31,9 +34,21 @@ export async function createServices(
     db,
     teams: teamStore(db),
     rounds: roundStore(db),
+    leads: leadStore(db),
     outbox: outboxStore(db),
     log,
     kick: () => worker?.kick(),
+    lookupLeadTimezone: (leadId) => {
+      slack.app.client.users
+        .info({ user: leadId })
+        .then((res) => {
+          const tz = res.user?.tz;
+          if (tz && isValidTimezone(tz)) services.leads.setTimezone(leadId, tz);
+        })
+        .catch((err: unknown) =>
+          log.warn(`time zone of a lead unknown: ${err instanceof Error ? err.message : String(err)}`),
+        );
+    },
   };
   const slack = createSlackApp(services);
   worker = new OutboxWorker({
@@ -41,18 +56,8 @@ export async function createServices(
     slack: slack.app.client as unknown as SlackApi,
     transaction: (fn) => db.transaction(fn)(),
     log,
-    hooks: {
-      onSent: (row, result) => {
-        if (
-          row.effect?.kind === 'invite' &&
-          typeof result.channel === 'string' &&
-          typeof result.ts === 'string'
-        ) {
-          services.rounds.setDm(row.effect.roundId, row.effect.userId, result.channel, result.ts);
-        }
-      },
-      onFailed: () => {},
-    },
+    // Records DM ids on sent invites; marks deactivated people unreachable and takes their invite back.
+    hooks: deliveryHooks(services),
   });
   const w = worker;
   return {

@@ -1,15 +1,15 @@
 import { isShown } from './anonymity.ts';
 import { DIMENSIONS, type Dimension, type Distribution, QUESTIONS } from './dimensions.ts';
 import {
+  estimateNoise,
+  fitLine,
   formatMean,
-  type Noise,
-  type Summary,
+  type RoundSample,
   shareAtMost,
   shiftTest,
   slopeTest,
   sumDistributions,
   summarize,
-  weekToWeekNoise,
 } from './stats.ts';
 import type { RoundTally } from './tally.ts';
 
@@ -43,28 +43,30 @@ export const FLAG_RULES = {
   /** low: a mean at or below this is low; at or below `lowCritical` critical. */
   lowMean: 2.5,
   lowCritical: 2.0,
-  /** Prior for the week-to-week variance of one answer (SD 0.7), worth this many rounds of evidence. */
-  noisePriorVariance: 0.49,
+  /** Prior for the week-to-week variance of one answer (SD 0.6), worth this many rounds of evidence. */
+  noisePriorVariance: 0.36,
   noisePriorWeight: 20,
   /** How many earlier shown rounds tell how much the team's means wobble. */
   noiseRounds: 8,
   /** drop: one-sided p-value below this, and a fall of at least `dropMinEffect`. */
-  dropAlpha: 0.05,
+  dropAlpha: 0.01,
   dropMinEffect: 0.5,
   /** drop: critical from a fall of this much. */
   dropCritical: 1.0,
   /** slide: the decline runs over this many steps (the current round and the shown ones before it) ... */
   slideSteps: 3,
   /** ... after a level judged from up to this many shown rounds before it. */
-  slideLevelRounds: 4,
+  slideLevelRounds: 5,
   /** slide: one-sided p-value of the slope below this, and a fitted fall over the window of at least. */
-  slideAlpha: 0.05,
+  slideAlpha: 0.004,
   slideMinEffect: 0.5,
   slideCritical: 1.0,
   /** low_share: at least this share of answers at 1–2 ... */
   lowShare: 1 / 3,
   /** ... that sit at least this far below the mean of the other answers (two groups, not one spread). */
   lowShareGap: 3,
+  /** ... and never on one person's answer alone. */
+  lowShareMinCount: 2,
   lowShareCritical: 0.5,
   /** participation: a rate below this, or this many points below the previous rounds' rate. */
   participationRate: 0.5,
@@ -102,15 +104,11 @@ export function computeFlags(history: readonly RoundTally[], minResponses: numbe
   if (participation) flags.push(participation);
 
   if (isShown(current.responded, minResponses)) {
-    const shownEarlier = earlier.filter((r) => isShown(r.responded, minResponses));
+    const shownEarlier = earlier
+      .filter((r) => isShown(r.responded, minResponses))
+      .slice(-FLAG_RULES.noiseRounds);
     for (const dimension of DIMENSIONS) {
-      flags.push(
-        ...answerFlags(
-          dimension,
-          current.distributions[dimension],
-          shownEarlier.map((r) => r.distributions[dimension]),
-        ),
-      );
+      flags.push(...answerFlags(dimension, current, shownEarlier));
     }
   }
   return flags.sort(compareFlags);
@@ -144,23 +142,32 @@ function participationFlag(current: RoundTally, previous: readonly RoundTally[])
   };
 }
 
+/** One shown round's answers on one dimension, with what the tests need from it. */
+interface Shown {
+  distribution: Distribution;
+  sample: RoundSample;
+}
+
+const shownOf = (round: RoundTally, dimension: Dimension): Shown | null => {
+  const distribution = round.distributions[dimension];
+  const summary = summarize(distribution);
+  return summary === null ? null : { distribution, sample: { summary, invited: round.invited } };
+};
+
 /**
- * Answer-based flags for one dimension. `earlier` holds the distributions of the team's earlier
- * shown rounds, oldest first (hidden rounds are already left out, never counted as zeros).
+ * Answer-based flags for one dimension of `currentRound`. `earlier` holds the team's earlier shown
+ * rounds, oldest first (hidden rounds are already left out, never counted as zeros).
  */
-function answerFlags(dimension: Dimension, current: Distribution, earlier: readonly Distribution[]): Flag[] {
-  const now = summarize(current);
-  if (now === null) return [];
+function answerFlags(dimension: Dimension, currentRound: RoundTally, earlier: readonly RoundTally[]): Flag[] {
+  const current = shownOf(currentRound, dimension);
+  if (current === null) return [];
+  const now = current.sample.summary;
   const label = QUESTIONS[dimension].label;
-  const before = earlier.map(summarize).filter((s): s is Summary => s !== null);
+  const before = earlier.map((r) => shownOf(r, dimension)).filter((s): s is Shown => s !== null);
   const baselineRounds = before.slice(-FLAG_RULES.baselineRounds);
-  const baselineDists = earlier.slice(-FLAG_RULES.baselineRounds);
-  const base = baselineDists.length > 0 ? summarize(sumDistributions(baselineDists)) : null;
+  const baselineAnswers = sumDistributions(baselineRounds.map((r) => r.distribution));
+  const base = summarize(baselineAnswers);
   const baselineText = base ? `baseline ${formatMean(base.mean)}` : 'no earlier rounds to compare';
-  const noise = weekToWeekNoise(before.slice(-FLAG_RULES.noiseRounds), {
-    variance: FLAG_RULES.noisePriorVariance,
-    weight: FLAG_RULES.noisePriorWeight,
-  });
   const flags: Flag[] = [];
 
   // low: the level itself.
@@ -175,7 +182,15 @@ function answerFlags(dimension: Dimension, current: Distribution, earlier: reado
   }
 
   // drop: the round against the baseline, beyond what a small team's noise explains.
-  const shift = base ? shiftTest(now, baselineRounds, noise) : null;
+  const noise = estimateNoise(
+    before.map((r) => r.sample.summary),
+    { variance: FLAG_RULES.noisePriorVariance, weight: FLAG_RULES.noisePriorWeight },
+  );
+  const shift = shiftTest(
+    current.sample,
+    baselineRounds.map((r) => r.sample),
+    noise,
+  );
   if (base && shift) {
     const fall = -shift.estimate;
     if (fall >= FLAG_RULES.dropMinEffect && shift.pFall < FLAG_RULES.dropAlpha) {
@@ -184,13 +199,16 @@ function answerFlags(dimension: Dimension, current: Distribution, earlier: reado
         dimension,
         severity: fall >= FLAG_RULES.dropCritical ? 'critical' : 'warning',
         evidence: { n: now.n, value: now.mean, baseline: base.mean },
-        explanation: `${label} fell to ${formatMean(now.mean)} from a baseline of ${formatMean(base.mean)} (${plural(now.n, 'answer')}; ${plural(baselineDists.length, 'earlier round')})`,
+        explanation: `${label} fell to ${formatMean(now.mean)} from a baseline of ${formatMean(base.mean)} (${plural(now.n, 'answer')}; ${plural(baselineRounds.length, 'earlier round')})`,
       });
     }
   }
 
   // slide: a sustained fall over the last rounds, judged by the slope and its standard error.
-  const slide = slideOf(now, before, noise);
+  const slide = slideOf(
+    current.sample,
+    before.map((r) => r.sample),
+  );
   if (slide) {
     flags.push({
       kind: 'slide',
@@ -202,20 +220,23 @@ function answerFlags(dimension: Dimension, current: Distribution, earlier: reado
   }
 
   // low_share: part of the team low while the mean looks fine.
-  const share = shareAtMost(current, 2) ?? 0;
-  const lowCount = current[0] + current[1];
+  const d = current.distribution;
+  const share = shareAtMost(d, 2) ?? 0;
+  const lowCount = d[0] + d[1];
   const restCount = now.n - lowCount;
+  // How far the low answers sit below the others: a team spread around 3 has its low answers one or
+  // two points below the rest; a split team has them three or more below.
   const gap =
     lowCount > 0 && restCount > 0
-      ? (current[2] * 3 + current[3] * 4 + current[4] * 5) / restCount -
-        (current[0] + current[1] * 2) / lowCount
+      ? (d[2] * 3 + d[3] * 4 + d[4] * 5) / restCount - (d[0] + d[1] * 2) / lowCount
       : 0;
   if (
     now.mean > FLAG_RULES.lowMean &&
+    lowCount >= FLAG_RULES.lowShareMinCount &&
     share >= FLAG_RULES.lowShare - 1e-9 &&
     gap >= FLAG_RULES.lowShareGap - 1e-9
   ) {
-    const baseShare = baselineDists.length > 0 ? shareAtMost(sumDistributions(baselineDists), 2) : null;
+    const baseShare = shareAtMost(baselineAnswers, 2);
     flags.push({
       kind: 'low_share',
       dimension,
@@ -227,28 +248,33 @@ function answerFlags(dimension: Dimension, current: Distribution, earlier: reado
   return flags;
 }
 
-function slideOf(
-  now: Summary,
-  before: readonly Summary[],
-  noise: Noise,
-): { fall: number; means: number[] } | null {
+function slideOf(now: RoundSample, before: readonly RoundSample[]): { fall: number; means: number[] } | null {
   const steps = FLAG_RULES.slideSteps;
   if (before.length < steps) return null;
   const slideRounds = [...before.slice(-steps), now];
   const levelRounds = before.slice(0, -steps).slice(-FLAG_RULES.slideLevelRounds);
-  // Hinge: level before the slide (position 0), then a straight decline through the last `steps` rounds.
+  // Hinge: a level before the slide (position 0), then a straight line through the last `steps` rounds.
   const points = [
-    ...levelRounds.map((summary) => ({ x: 0, summary })),
-    ...slideRounds.map((summary, i) => ({ x: i, summary })),
+    ...levelRounds.map((r) => ({ summary: r.summary, invited: r.invited, x: 0 })),
+    ...slideRounds.map((r, x) => ({ summary: r.summary, invited: r.invited, x })),
   ];
+  const line = fitLine(points);
+  // Not even the size of a slide: no need to test it.
+  if (line === null || -line.slope * steps < FLAG_RULES.slideMinEffect) return null;
+  const means = slideRounds.map((r) => r.summary.mean);
+  const first = means[0] ?? now.summary.mean;
+  const previous = means[means.length - 2] ?? now.summary.mean;
+  // Sustained: the fall had begun before this round (otherwise it is a one-off drop).
+  if (!(previous < first)) return null;
+  // The noise is what the hinge leaves unexplained, so a real slide does not count as noise.
+  const noise = estimateNoise(
+    points.map((p) => p.summary),
+    { variance: FLAG_RULES.noisePriorVariance, weight: FLAG_RULES.noisePriorWeight },
+    { values: points.map((p) => line.intercept + line.slope * p.x), params: 2 },
+  );
   const test = slopeTest(points, noise);
   if (test === null) return null;
   const fall = -test.estimate * steps;
-  const means = slideRounds.map((s) => s.mean);
-  const first = means[0] ?? now.mean;
-  const previous = means[means.length - 2] ?? now.mean;
-  // Sustained: the fall had begun before this round (otherwise it is a one-off drop).
-  const sustained = previous < first;
-  if (fall < FLAG_RULES.slideMinEffect || test.pFall >= FLAG_RULES.slideAlpha || !sustained) return null;
+  if (fall < FLAG_RULES.slideMinEffect || test.pFall >= FLAG_RULES.slideAlpha) return null;
   return { fall, means };
 }

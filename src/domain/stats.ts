@@ -141,48 +141,84 @@ export const studentTQuantile = (p: number, df: number): number => {
 };
 
 // ---------------------------------------------------------------------------------------------
-// How much a team's round mean wobbles from week to week, and tests against that wobble
+// How much a team's round mean moves when nothing changed, and tests against that
 // ---------------------------------------------------------------------------------------------
 
 /**
- * What we assume about one person's answer before a team has history: it moves from week to week
- * with a variance of `variance` (rounding included), and this assumption counts as much as
- * `weight` rounds of the team's own evidence.
+ * What we assume about one person's answer before a team has any history: it moves from week to
+ * week with variance `variance` (rounding included), and this counts as much as `weight` rounds of
+ * the team's own evidence.
  */
 export interface NoisePrior {
   variance: number;
   weight: number;
 }
 
-/** The week-to-week variance of one answer, as estimated for a team, and its degrees of freedom. */
+/**
+ * A team's noise: `weekly` is the week-to-week variance of one person's answer, `person` the variance
+ * of people's own levels around the team mean, `df` the degrees of freedom behind `weekly`.
+ */
 export interface Noise {
-  variance: number;
+  weekly: number;
+  person: number;
   df: number;
 }
 
+/** One round's answers on one dimension and how many people were invited to give them. */
+export interface RoundSample {
+  summary: Summary;
+  invited: number;
+}
+
 /**
- * Week-to-week variance of one answer, from how much a team's round means scatter around their
- * average (a round of n answers wobbles with variance σ²/n), combined with a prior (a conjugate
- * scaled-inverse-χ² update: the prior counts as `weight` degrees of freedom).
+ * Estimates a team's noise from earlier rounds (answers on one dimension).
  *
- * Differences between people do not enter: they stay in every round and cancel when rounds are
- * compared, which is why the spread of answers inside one round is not the noise we need.
+ * `weekly`: how much the round means scatter around their average (a round of n answers varies with
+ * variance σ²/n), combined with the prior by a conjugate scaled-inverse-χ² update (the prior counts
+ * as `weight` degrees of freedom). With `fitted`, the scatter is taken around those fitted values
+ * (one per round) instead of the average, losing `params` degrees of freedom. `person`: the spread of
+ * answers inside rounds that the weekly wobble does not explain, i.e. how much people differ from one
+ * another (never below zero).
  */
-export const weekToWeekNoise = (rounds: readonly Summary[], prior: NoisePrior): Noise => {
+export const estimateNoise = (
+  rounds: readonly Summary[],
+  prior: NoisePrior,
+  fitted?: { values: readonly number[]; params: number },
+): Noise => {
   let n = 0;
   let sum = 0;
+  let within = 0;
+  let withinDf = 0;
   for (const r of rounds) {
     n += r.n;
     sum += r.n * r.mean;
+    within += r.ss;
+    withinDf += Math.max(r.n - 1, 0);
   }
   let between = 0;
   if (n > 0) {
     const grand = sum / n;
-    for (const r of rounds) between += r.n * (r.mean - grand) ** 2;
+    rounds.forEach((r, i) => {
+      between += r.n * (r.mean - (fitted?.values[i] ?? grand)) ** 2;
+    });
   }
-  const dfData = Math.max(rounds.length - 1, 0);
-  const df = prior.weight + dfData;
-  return { variance: (prior.weight * prior.variance + between) / df, df };
+  const df = prior.weight + Math.max(rounds.length - (fitted?.params ?? 1), 0);
+  if (df <= 0) return { weekly: prior.variance, person: 0, df: 1 };
+  const weekly = (prior.weight * prior.variance + between) / df;
+  const person = withinDf > 0 ? Math.max(within / withinDf - weekly, 0) : 0;
+  return { weekly, person, df };
+};
+
+/**
+ * Variance of a round's mean when nothing changed: each answer's weekly wobble, plus the fact that
+ * when only some of the invited answer, the mean also moves with who they happen to be (people
+ * differ; drawing n of N people without replacement).
+ */
+export const roundMeanVariance = (n: number, invited: number, noise: Noise): number => {
+  if (n <= 0) return Number.POSITIVE_INFINITY;
+  const team = Math.max(invited, n);
+  const who = team > 1 ? ((1 / n - 1 / team) * team) / (team - 1) : 0;
+  return noise.weekly / n + noise.person * who;
 };
 
 export interface TestResult {
@@ -197,36 +233,38 @@ export interface TestResult {
 }
 
 /**
- * Compares the mean of `current` with the pooled mean of `baseline` rounds, when a round of n
- * answers varies with variance `noise.variance / n`. Student's t with the noise's degrees of freedom.
+ * Compares the mean of `current` with the pooled mean of the `baseline` rounds (all their answers
+ * together), against the noise of round means. Student's t on the noise's degrees of freedom.
  */
 export const shiftTest = (
-  current: Summary,
-  baseline: readonly Summary[],
+  current: RoundSample,
+  baseline: readonly RoundSample[],
   noise: Noise,
 ): TestResult | null => {
   let nb = 0;
   let sum = 0;
   for (const r of baseline) {
-    nb += r.n;
-    sum += r.n * r.mean;
+    nb += r.summary.n;
+    sum += r.summary.n * r.summary.mean;
   }
-  if (nb === 0 || current.n === 0) return null;
-  const estimate = current.mean - sum / nb;
-  const se = Math.sqrt(noise.variance * (1 / current.n + 1 / nb));
+  if (nb === 0 || current.summary.n === 0) return null;
+  let baselineVariance = 0;
+  for (const r of baseline) {
+    baselineVariance += (r.summary.n / nb) ** 2 * roundMeanVariance(r.summary.n, r.invited, noise);
+  }
+  const estimate = current.summary.mean - sum / nb;
+  const se = Math.sqrt(roundMeanVariance(current.summary.n, current.invited, noise) + baselineVariance);
   const t = estimate / se;
   return { estimate, se, df: noise.df, t, pFall: studentTCdf(t, noise.df) };
 };
 
 /**
- * Weighted least-squares slope of round means against the round position `x` (weights: answers per
- * round, since a round of n answers varies with variance `noise.variance / n`), tested with Student's
- * t on the noise's degrees of freedom. Null with fewer than two distinct positions.
+ * Least-squares line through round means against a position `x`, each round weighted by its number
+ * of answers. Null with fewer than two distinct positions.
  */
-export const slopeTest = (
+export const fitLine = (
   rounds: ReadonlyArray<{ x: number; summary: Summary }>,
-  noise: Noise,
-): TestResult | null => {
+): { intercept: number; slope: number } | null => {
   let n = 0;
   let sx = 0;
   let sy = 0;
@@ -236,17 +274,52 @@ export const slopeTest = (
     sy += r.summary.n * r.summary.mean;
   }
   if (n === 0) return null;
-  const xBar = sx / n;
-  const yBar = sy / n;
   let sxx = 0;
   let sxy = 0;
   for (const r of rounds) {
-    sxx += r.summary.n * (r.x - xBar) ** 2;
-    sxy += r.summary.n * (r.x - xBar) * (r.summary.mean - yBar);
+    sxx += r.summary.n * (r.x - sx / n) ** 2;
+    sxy += r.summary.n * (r.x - sx / n) * (r.summary.mean - sy / n);
   }
-  if (sxx <= 0) return null;
+  if (sxx <= 1e-12) return null;
+  const slope = sxy / sxx;
+  return { intercept: sy / n - (slope * sx) / n, slope };
+};
+
+/**
+ * Weighted least-squares slope of round means against a position `x` (each round weighted by the
+ * inverse of its mean's variance), tested with Student's t on the noise's degrees of freedom.
+ * Null with fewer than two distinct positions.
+ */
+export const slopeTest = (
+  rounds: ReadonlyArray<RoundSample & { x: number }>,
+  noise: Noise,
+): TestResult | null => {
+  let w = 0;
+  let sx = 0;
+  let sy = 0;
+  const weights = rounds.map((r) => {
+    const v = roundMeanVariance(r.summary.n, r.invited, noise);
+    return Number.isFinite(v) && v > 0 ? 1 / v : 0;
+  });
+  rounds.forEach((r, i) => {
+    const wi = weights[i] ?? 0;
+    w += wi;
+    sx += wi * r.x;
+    sy += wi * r.summary.mean;
+  });
+  if (w === 0) return null;
+  const xBar = sx / w;
+  const yBar = sy / w;
+  let sxx = 0;
+  let sxy = 0;
+  rounds.forEach((r, i) => {
+    const wi = weights[i] ?? 0;
+    sxx += wi * (r.x - xBar) ** 2;
+    sxy += wi * (r.x - xBar) * (r.summary.mean - yBar);
+  });
+  if (sxx <= 1e-12) return null;
   const estimate = sxy / sxx;
-  const se = Math.sqrt(noise.variance / sxx);
+  const se = Math.sqrt(1 / sxx);
   const t = estimate / se;
   return { estimate, se, df: noise.df, t, pFall: studentTCdf(t, noise.df) };
 };

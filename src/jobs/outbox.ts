@@ -43,6 +43,15 @@ export function classify(err: unknown): Outcome {
   return { kind: 'retry', error: err instanceof Error ? err.message : String(err) };
 }
 
+/**
+ * How a delivery is named in logs and in `/teamhealth status`: its key without the person it is for,
+ * so no log line says when someone's check-in was recorded.
+ */
+export const describeKey = (key: string): string => key.replace(/\b[UW][A-Za-z0-9]+\b/g, '…');
+
+/** How long `stop()` waits for the delivery in flight before leaving it to the next start. */
+export const STOP_GRACE_MS = 7000;
+
 /** Seconds to wait after a failed attempt: 2, 4, 8, 16 … */
 export const backoffMs = (attempts: number): number => 1000 * 2 ** Math.min(attempts, 10);
 
@@ -73,6 +82,8 @@ export class OutboxWorker {
   private running = false;
   private loop: Promise<void> | undefined;
   private wake: (() => void) | undefined;
+  /** Set when stop() gave up waiting: a late answer must not touch the (closed) database. */
+  private abandoned = false;
   private readonly clock: () => Date;
 
   constructor(private readonly o: OutboxWorkerOptions) {
@@ -92,11 +103,29 @@ export class OutboxWorker {
     this.wake?.();
   }
 
-  /** Stops after the delivery in flight, if any, has finished. */
-  async stop(): Promise<void> {
+  /**
+   * Stops after the delivery in flight, if any, has finished — waiting at most `graceMs`. A delivery
+   * still in flight then stays marked in flight and is sent again at the next start (the one repeat
+   * the outbox allows). Resolves to false when it had to give up waiting.
+   */
+  async stop(graceMs: number = STOP_GRACE_MS): Promise<boolean> {
     this.running = false;
     this.wake?.();
-    await this.loop;
+    let timer: NodeJS.Timeout | undefined;
+    const finished = await Promise.race([
+      (this.loop ?? Promise.resolve()).then(() => true),
+      new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(false), graceMs);
+      }),
+    ]);
+    clearTimeout(timer);
+    if (!finished) {
+      this.abandoned = true;
+      this.o.log.warn(
+        'outbox: a delivery was still in flight at stop; it will be sent again at the next start',
+      );
+    }
+    return finished;
   }
 
   /** Sends one due delivery; false when none is due. */
@@ -105,14 +134,25 @@ export class OutboxWorker {
     const paused = [...this.pausedUntil].filter(([, until]) => until > now).map(([m]) => m);
     const row = this.o.outbox.claimNext(new Date(now), paused);
     if (!row) return false;
+    let result: Record<string, unknown>;
     try {
-      const result = await this.o.slack.apiCall(row.method, row.payload);
+      result = await this.o.slack.apiCall(row.method, row.payload);
+    } catch (err) {
+      if (!this.abandoned) this.handleError(row, classify(err));
+      return true;
+    }
+    if (this.abandoned) return true;
+    try {
       this.o.transaction(() => {
         this.o.hooks.onSent(row, result);
         this.o.outbox.complete(row.id);
       });
     } catch (err) {
-      this.handleError(row, classify(err));
+      // Slack has it: whatever the bookkeeping hook could not record, the delivery must not be sent again.
+      this.o.outbox.complete(row.id);
+      this.o.log.error(
+        `outbox: ${row.method} ${describeKey(row.key)} was sent, but recording it failed: ${err instanceof Error ? err.message : String(err)}`,
+      );
     }
     return true;
   }
@@ -126,16 +166,24 @@ export class OutboxWorker {
       return;
     }
     if (outcome.kind === 'final' || row.attempts >= MAX_ATTEMPTS) {
-      this.o.transaction(() => {
-        this.o.hooks.onFailed(row, outcome.error);
+      try {
+        this.o.transaction(() => {
+          this.o.hooks.onFailed(row, outcome.error);
+          this.o.outbox.fail(row.id, outcome.error);
+        });
+      } catch (err) {
+        // The row is kept as failed even when the hook could not record its consequences.
         this.o.outbox.fail(row.id, outcome.error);
-      });
-      this.o.log.warn(`outbox: ${row.method} ${row.key} failed for good: ${outcome.error}`);
+        this.o.log.error(
+          `outbox: recording a failed delivery: ${err instanceof Error ? err.message : String(err)}`,
+        );
+      }
+      this.o.log.warn(`outbox: ${row.method} ${describeKey(row.key)} failed for good: ${outcome.error}`);
       return;
     }
     this.o.outbox.retry(row.id, new Date(now + backoffMs(row.attempts)), outcome.error, true);
     this.o.log.warn(
-      `outbox: ${row.method} ${row.key} attempt ${row.attempts} failed (${outcome.error}), will retry`,
+      `outbox: ${row.method} ${describeKey(row.key)} attempt ${row.attempts} failed (${outcome.error}), will retry`,
     );
   }
 

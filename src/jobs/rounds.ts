@@ -1,24 +1,29 @@
 import type { Services } from '../context.ts';
 import { lastSlot } from '../domain/schedule.ts';
 import { closedMessage, inviteMessage, recordedMessage, reminderMessage } from '../slack/blocks/checkin.ts';
-import { summaryMessage } from '../slack/blocks/summary.ts';
-import { buildSummary } from '../slack/report.ts';
+import { teamReport } from '../slack/report.ts';
 import type { Round } from '../store/rounds.ts';
 import type { Team } from '../store/teams.ts';
+import { queueDueDigests } from './digest.ts';
+import { applyRetention, scrubAfter } from './maintenance.ts';
 
 const HOUR = 3_600_000;
 
-export type OpenResult = { ok: true; round: Round } | { ok: false; reason: 'already_open' | 'no_members' };
+export type OpenResult =
+  | { ok: true; round: Round }
+  | { ok: false; reason: 'already_open' | 'no_members' | 'nobody_available' };
 
 /**
  * Opens a round for the team: snapshots its members as invitees and queues one check-in DM each,
- * all in one transaction, so a crash leaves either the whole round or nothing.
+ * all in one transaction, so a crash leaves either the whole round or nothing. Members who are away,
+ * or whom Slack said can never be reached, are not invited (and so not counted as non-responders).
  */
 export function openRound(s: Services, team: Team, now: Date, slot: Date | null = null): OpenResult {
   const result = s.db.transaction((): OpenResult => {
     if (s.rounds.openFor(team.id)) return { ok: false, reason: 'already_open' };
-    const invitees = s.teams.members(team.id);
-    if (invitees.length === 0) return { ok: false, reason: 'no_members' };
+    if (s.teams.members(team.id).length === 0) return { ok: false, reason: 'no_members' };
+    const invitees = s.teams.invitees(team.id, now);
+    if (invitees.length === 0) return { ok: false, reason: 'nobody_available' };
     const round = s.rounds.insert(
       team.id,
       slot === null ? null : slot.getTime(),
@@ -60,10 +65,12 @@ export function remindRound(s: Services, round: Round): void {
     const message = reminderMessage(team.slug, round.id);
     for (const invite of s.rounds.invites(round.id)) {
       if (invite.answered) continue;
-      s.outbox.enqueue(`reminder:${round.id}:${invite.userId}`, 'chat.postMessage', {
-        channel: invite.dmChannel ?? invite.userId,
-        ...message,
-      });
+      s.outbox.enqueue(
+        `reminder:${round.id}:${invite.userId}`,
+        'chat.postMessage',
+        { channel: invite.dmChannel ?? invite.userId, ...message },
+        { kind: 'reminder', roundId: round.id, userId: invite.userId },
+      );
     }
   })();
   s.kick();
@@ -87,12 +94,9 @@ export function closeRound(s: Services, round: Round, now: Date): boolean {
         ...closedNotice,
       });
     }
-    const summary = buildSummary(s, team);
-    if (summary)
-      s.outbox.enqueue(`summary:${round.id}`, 'chat.postMessage', {
-        channel: team.managerId,
-        ...summaryMessage(summary),
-      });
+    const report = teamReport(s, team);
+    if (report)
+      s.outbox.enqueue(`summary:${round.id}`, 'chat.postMessage', { channel: team.managerId, ...report });
     return true;
   })();
   if (closed) {
@@ -121,9 +125,13 @@ export function dueSlot(s: Services, team: Team, now: Date): Date | null {
   if (slot.getTime() < team.scheduleSince) return null;
   if (now.getTime() >= slot.getTime() + s.config.windowHours * HOUR) return null;
   if (s.rounds.bySlot(team.id, slot.getTime())) return null;
-  // A round that was open at the slot time (opened by hand) stands in for it.
+  // A round that was open at the slot time, or opened after it (by hand), stands in for it. A round left
+  // open by an outage counts as open only until its own closing time: it never stands in for a later slot.
   const latest = s.rounds.latest(team.id);
-  if (latest && (latest.closedAt === null || latest.closedAt.getTime() > slot.getTime())) return null;
+  if (latest) {
+    const end = Math.min(latest.closedAt?.getTime() ?? Number.POSITIVE_INFINITY, latest.closesAt.getTime());
+    if (end > slot.getTime()) return null;
+  }
   return slot;
 }
 
@@ -131,6 +139,18 @@ export interface TickResult {
   opened: number;
   reminded: number;
   closed: number;
+  digests: number;
+  /** Rounds deleted because they closed more than RETENTION_WEEKS ago. */
+  deleted: number;
+}
+
+/** Runs one unit of a tick's work; a failure is logged and does not stop the rest of the tick. */
+function guarded(s: Services, what: string, fn: () => void): void {
+  try {
+    fn();
+  } catch (err) {
+    s.log.error(`tick: ${what} failed: ${err instanceof Error ? err.message : String(err)}`);
+  }
 }
 
 /**
@@ -138,15 +158,30 @@ export interface TickResult {
  * then opens scheduled rounds. Safe to call every minute, twice, or after a long outage.
  */
 export function tick(s: Services, now: Date): TickResult {
-  const result: TickResult = { opened: 0, reminded: 0, closed: 0 };
-  for (const round of s.rounds.dueClose(now)) if (closeRound(s, round, now)) result.closed++;
+  const result: TickResult = { opened: 0, reminded: 0, closed: 0, digests: 0, deleted: 0 };
+  for (const round of s.rounds.dueClose(now)) {
+    guarded(s, `closing round ${round.id}`, () => {
+      if (closeRound(s, round, now)) result.closed++;
+    });
+  }
   for (const round of s.rounds.dueReminders(now)) {
-    remindRound(s, round);
-    result.reminded++;
+    guarded(s, `reminding round ${round.id}`, () => {
+      remindRound(s, round);
+      result.reminded++;
+    });
   }
   for (const team of s.teams.active()) {
-    const slot = dueSlot(s, team, now);
-    if (slot && openRound(s, team, now, slot).ok) result.opened++;
+    guarded(s, `opening a round of team ${team.id}`, () => {
+      const slot = dueSlot(s, team, now);
+      if (slot && openRound(s, team, now, slot).ok) result.opened++;
+    });
   }
+  guarded(s, 'retention', () => {
+    result.deleted = applyRetention(s, now).deletedRounds;
+  });
+  // Closed or deleted rounds: rewrite the files so no trace of answer order or deleted rows is left.
+  scrubAfter(s, result.closed > 0 || result.deleted > 0);
+  // After closing, so a digest due at the same minute already reads the rounds that just closed.
+  result.digests = queueDueDigests(s, now);
   return result;
 }

@@ -4,6 +4,7 @@ import type { Logger } from '../log.ts';
 import { registerActions } from './listeners/actions.ts';
 import { registerCommands } from './listeners/commands.ts';
 import { registerEvents } from './listeners/events.ts';
+import { registerSetup } from './listeners/setup.ts';
 import { registerViews } from './listeners/views.ts';
 import { GuardedHttpReceiver } from './receiver.ts';
 
@@ -38,7 +39,7 @@ export function createSlackApp(s: Services): SlackApp {
     // The outbox owns retries and pacing: the client reports a 429 at once instead of queueing.
     retryConfig: { retries: 0 },
     rejectRateLimitedCalls: true,
-    timeout: 10_000,
+    timeout: config.slackTimeoutMs,
     ...(config.slackApiUrl ? { slackApiUrl: config.slackApiUrl } : {}),
   };
   const http =
@@ -52,6 +53,7 @@ export function createSlackApp(s: Services): SlackApp {
   registerCommands(app, s);
   registerActions(app, s);
   registerViews(app, s);
+  registerSetup(app, s);
   registerEvents(app, s);
   app.error(async (err) => {
     s.log.error(`slack: ${err.message}`);

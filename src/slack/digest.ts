@@ -1,13 +1,22 @@
 import type { Services } from '../context.ts';
+import { buildDigest, type Digest } from '../domain/digest.ts';
+import { assessTeam, HISTORY_ROUNDS, type TeamHealth } from '../domain/health.ts';
+import type { Team } from '../store/teams.ts';
+import { digestMessage as renderDigest } from './blocks/digest.ts';
 import type { Message } from './blocks/text.ts';
-import { section } from './blocks/text.ts';
+
+/** One team's standing from its closed rounds (one query for the rounds, one per round for tallies). */
+export const healthOf = (s: Services, team: Team): TeamHealth =>
+  assessTeam(team, s.rounds.closedTallies(team.id, HISTORY_ROUNDS), s.config.minResponses);
+
+export const leadDigest = (s: Services, leadId: string): Digest =>
+  buildDigest(
+    leadId,
+    s.teams.ledBy(leadId).map((t) => healthOf(s, t)),
+    s.config.minResponses,
+  );
 
 /** The caller's lead digest, now. */
-export function digestMessage(s: Services, leadId: string, _now: Date): Message {
-  const teams = s.teams.ledBy(leadId);
-  const text =
-    teams.length === 0
-      ? 'You lead no team, so there is no digest to show. A team’s manager can name you with `/teamhealth team lead <team> @you`.'
-      : `You lead ${teams.length} team${teams.length === 1 ? '' : 's'}.`;
-  return { text, blocks: [section(text)] };
+export function digestMessage(s: Services, leadId: string): Message {
+  return renderDigest(leadDigest(s, leadId), s.config.minResponses);
 }

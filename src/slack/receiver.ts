@@ -31,6 +31,41 @@ type Parsed = { ok: true; body: Record<string, unknown> } | { ok: false; status:
 
 const isPlainObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
+const isObjectArray = (v: unknown): boolean => Array.isArray(v) && v.every(isPlainObject);
+const absentOr = (v: unknown, ok: (v: unknown) => boolean): boolean => v === undefined || ok(v);
+const isTextOrObject = (v: unknown): boolean => typeof v === 'string' || isPlainObject(v);
+
+/**
+ * Bolt routes a body by the first field it finds (`event`, then `command`, `name`, `actions`…) and reads
+ * some fields before any listener runs (`channel.id`, `actions[0]`, `view.app_installed_team_id`,
+ * `event.user.id`…): a signed body where one of them is of another type would crash it.
+ */
+function fitsBolt(body: Record<string, unknown>, kind: 'command' | 'event' | 'interaction'): boolean {
+  if (kind === 'command') return body.event === undefined;
+  if (kind === 'event') {
+    const e = body.event as Record<string, unknown>;
+    return (
+      absentOr(e.user, isTextOrObject) &&
+      absentOr(e.channel, isTextOrObject) &&
+      absentOr(e.item, isPlainObject) &&
+      absentOr(e.subteam, isPlainObject) &&
+      absentOr(body.authorizations, isObjectArray)
+    );
+  }
+  const type = body.type;
+  return (
+    body.event === undefined &&
+    body.command === undefined &&
+    (body.name === undefined || type === 'block_suggestion') &&
+    (type === 'block_actions'
+      ? Array.isArray(body.actions) && body.actions.length > 0 && isObjectArray(body.actions)
+      : body.actions === undefined) &&
+    absentOr(body.channel, isPlainObject) &&
+    (body.team === undefined || body.team === null || isPlainObject(body.team)) &&
+    ((type !== 'view_submission' && type !== 'view_closed') || isPlainObject(body.view)) &&
+    absentOr(body.response_urls, isObjectArray)
+  );
+}
 
 /** Accepts only bodies of a shape Slack sends; everything else is a 400, never a crash. */
 export function parseSlackBody(raw: string, contentType: string): Parsed {
@@ -48,14 +83,17 @@ export function parseSlackBody(raw: string, contentType: string): Parsed {
   }
   if (!isPlainObject(body)) return bad('body is not an object');
   if (body.ssl_check !== undefined || body.type === 'url_verification') return { ok: true, body };
-  if (typeof body.command === 'string' && typeof body.user_id === 'string') return { ok: true, body };
-  if (body.type === 'event_callback' && isPlainObject(body.event) && typeof body.event.type === 'string') {
-    return { ok: true, body };
-  }
-  if (typeof body.type === 'string' && INTERACTION_TYPES.has(body.type) && isPlainObject(body.user)) {
-    return { ok: true, body };
-  }
-  return bad('not a Slack command, event or interaction');
+  const kind =
+    typeof body.command === 'string' && typeof body.user_id === 'string'
+      ? 'command'
+      : body.type === 'event_callback' && isPlainObject(body.event) && typeof body.event.type === 'string'
+        ? 'event'
+        : typeof body.type === 'string' && INTERACTION_TYPES.has(body.type) && isPlainObject(body.user)
+          ? 'interaction'
+          : null;
+  if (kind === null) return bad('not a Slack command, event or interaction');
+  if (!fitsBolt(body, kind)) return bad(`the fields of this ${kind} are not of the shape Slack sends`);
+  return { ok: true, body };
 }
 
 /** Checks Slack's v0 request signature and that the request is at most five minutes old. */
@@ -199,11 +237,15 @@ export class GuardedHttpReceiver implements Receiver {
     try {
       await this.app?.processEvent(event);
     } catch (err) {
-      this.o.log.error(`listener failed: ${err instanceof Error ? err.message : String(err)}`);
+      // Listener errors go to app.error and end there: what escapes processEvent is Bolt failing on
+      // the body itself, before any listener ran. That is a malformed request, not our failure.
+      this.o.log.warn(
+        `receiver: a request Bolt could not read: ${err instanceof Error ? err.message : String(err)}`,
+      );
       if (!acked) {
         acked = true;
         clearTimeout(timer);
-        res.writeHead(500).end();
+        res.writeHead(400, { 'content-type': 'text/plain' }).end('malformed Slack payload');
       }
     }
     // A listener that matched nothing leaves the request unacknowledged: answer it now.

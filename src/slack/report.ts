@@ -1,21 +1,23 @@
 import { randomInt } from 'node:crypto';
 import type { Services } from '../context.ts';
+import { assessTeam, HISTORY_ROUNDS } from '../domain/health.ts';
 import { summarize } from '../domain/summary.ts';
 import type { Team } from '../store/teams.ts';
+import { insightBlocks } from './blocks/insights.ts';
 import { summaryMessage } from './blocks/summary.ts';
 import { type Message, section } from './blocks/text.ts';
 
-/** How many earlier rounds a report reads for its comparisons. */
-export const REPORT_HISTORY = 8;
-
 export const cryptoRandom = (): number => randomInt(0, 2 ** 32) / 2 ** 32;
 
-/** The summary of the team's latest closed round, as its manager, lead or an admin sees it. */
-export function buildSummary(s: Services, team: Team) {
-  const history = s.rounds.closedTallies(team.id, REPORT_HISTORY + 1);
+/**
+ * The team's latest closed round with its trend, flags and playbook: the manager's DM at close and
+ * `/teamhealth report`. Null when no round has closed yet.
+ */
+export function teamReport(s: Services, team: Team): Message | null {
+  const history = s.rounds.closedTallies(team.id, HISTORY_ROUNDS);
   const current = history.at(-1);
   if (!current) return null;
-  return summarize(
+  const summary = summarize(
     team.slug,
     current,
     history.slice(0, -1),
@@ -23,13 +25,26 @@ export function buildSummary(s: Services, team: Team) {
     s.config.minResponses,
     cryptoRandom,
   );
+  const health = assessTeam(team, history, s.config.minResponses);
+  const message = summaryMessage(summary);
+  const [head, ...rest] = message.blocks;
+  // Notes stay last: they are the longest part and Slack folds long messages.
+  const notesAt = rest.findIndex((b) => JSON.stringify(b).includes('Notes (anonymous'));
+  const before = notesAt < 0 ? rest : rest.slice(0, notesAt);
+  const after = notesAt < 0 ? [] : rest.slice(notesAt);
+  const flags =
+    health.flags.length === 0
+      ? 'no flags'
+      : `${health.flags.length} flag${health.flags.length === 1 ? '' : 's'}`;
+  return {
+    text: `${message.text} (${flags})`,
+    blocks: [...(head ? [head] : []), ...before, ...insightBlocks(health), ...after].slice(0, 50),
+  };
 }
 
 export function reportMessage(s: Services, team: Team): Message {
-  const summary = buildSummary(s, team);
-  if (!summary) {
-    const text = `*${team.slug}* has no closed round yet. \`/teamhealth checkin ${team.slug}\` opens one now.`;
-    return { text, blocks: [section(text)] };
-  }
-  return summaryMessage(summary);
+  const report = teamReport(s, team);
+  if (report) return report;
+  const text = `*${team.slug}* has no closed round yet. \`/teamhealth checkin ${team.slug}\` opens one now.`;
+  return { text, blocks: [section(text)] };
 }

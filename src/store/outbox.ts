@@ -1,7 +1,9 @@
 import type { Db } from './db.ts';
 
 /** What to record in the database once Slack has accepted a delivery. */
-export type Effect = { kind: 'invite'; roundId: number; userId: string };
+export type Effect =
+  | { kind: 'invite'; roundId: number; userId: string }
+  | { kind: 'reminder'; roundId: number; userId: string };
 
 export interface OutboxRow {
   id: number;
@@ -62,6 +64,11 @@ export function outboxStore(db: Db) {
   const failed = db.prepare<[number], { key: string; method: string; attempts: number; last_error: string }>(
     "SELECT key, method, attempts, last_error FROM outbox WHERE status = 'failed' ORDER BY id DESC LIMIT ?",
   );
+  const dropPending = db.prepare<[string]>("DELETE FROM outbox WHERE key = ? AND status = 'pending'");
+  const failedKeys = db.prepare<[], { id: number; key: string }>(
+    "SELECT id, key FROM outbox WHERE status = 'failed'",
+  );
+  const removeById = db.prepare<[number]>('DELETE FROM outbox WHERE id = ?');
   const nextDue = db.prepare<[], { at: number }>(
     "SELECT min(not_before) AS at FROM outbox WHERE status = 'pending'",
   );
@@ -114,5 +121,30 @@ export function outboxStore(db: Db) {
         .all(limit)
         .map((r) => ({ key: r.key, method: r.method, attempts: r.attempts, error: r.last_error })),
     nextDueAt: (): number | null => nextDue.get()?.at ?? null,
+    /** Takes back a delivery not sent yet; false when there was none (sent, in flight, or never queued). */
+    dropPending: (key: string): boolean => dropPending.run(key).changes > 0,
+    /**
+     * Deletes failed deliveries that belong to the given rounds (keys `<kind>:<round id>` or
+     * `<kind>:<round id>:<user>`), so nothing of a round outlives its retention. Returns how many.
+     */
+    dropFailedOfRounds: (roundIds: readonly number[]): number => {
+      if (roundIds.length === 0) return 0;
+      const ids = new Set(roundIds.map(String));
+      let n = 0;
+      for (const r of failedKeys.all()) {
+        const round = /^(?:invite|reminder|closed|recorded|summary|away):(\d+)(?::|$)/.exec(r.key)?.[1];
+        if (round !== undefined && ids.has(round)) n += removeById.run(r.id).changes;
+      }
+      return n;
+    },
+    /** Deletes failed lead digests (keys `digest:<lead>:<slot>`) whose slot is before `cutoff`. */
+    dropFailedDigestsBefore: (cutoff: Date): number => {
+      let n = 0;
+      for (const r of failedKeys.all()) {
+        const slot = /^digest:[^:]+:(\d+)$/.exec(r.key)?.[1];
+        if (slot !== undefined && Number(slot) < cutoff.getTime()) n += removeById.run(r.id).changes;
+      }
+      return n;
+    },
   };
 }

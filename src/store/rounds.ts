@@ -123,6 +123,17 @@ export function roundStore(db: Db) {
   const scores = db.prepare<[number], ScoreRow>(
     'SELECT energy, boundaries, ownership, recognition FROM responses WHERE round_id = ?',
   );
+  const deleteUnanswered = db.prepare<[number, string]>(
+    'DELETE FROM invites WHERE round_id = ? AND user_id = ? AND answered = 0',
+  );
+  const openInvitesOf = db.prepare<[string], InviteRow>(
+    `SELECT i.* FROM invites i JOIN rounds r ON r.id = i.round_id
+     WHERE i.user_id = ? AND i.answered = 0 AND r.closed_at IS NULL ORDER BY i.round_id`,
+  );
+  const closedBefore = db.prepare<[number], { id: number }>(
+    'SELECT id FROM rounds WHERE closed_at IS NOT NULL AND closed_at < ? ORDER BY id',
+  );
+  const deleteRound = db.prepare<[number]>('DELETE FROM rounds WHERE id = ?');
   const notes = db.prepare<[number], { note: string }>(
     'SELECT note FROM responses WHERE round_id = ? AND note IS NOT NULL',
   );
@@ -233,5 +244,26 @@ export function roundStore(db: Db) {
       return r && tallyOf(r);
     },
     notes: (roundId: number): string[] => notes.all(roundId).map((r) => r.note),
+    /**
+     * Takes an unanswered invite back (the person is away or unreachable): they count as not invited.
+     * Returns the invite as it was, or undefined when there was none to take back (answered or absent).
+     */
+    removeUnanswered: (roundId: number, userId: string): Invite | undefined => {
+      const r = invite.get(roundId, userId);
+      if (!r || r.answered === 1) return undefined;
+      deleteUnanswered.run(roundId, userId);
+      return toInvite(r);
+    },
+    /** The person's unanswered invites in rounds still open. */
+    openInvitesOf: (userId: string): Invite[] => openInvitesOf.all(userId).map(toInvite),
+    /**
+     * Deletes rounds closed before `cutoff`, with their invites and responses (cascade), in one
+     * transaction. Returns the ids of the rounds deleted.
+     */
+    deleteClosedBefore: db.transaction((cutoff: Date): number[] => {
+      const ids = closedBefore.all(cutoff.getTime()).map((r) => r.id);
+      for (const id of ids) deleteRound.run(id);
+      return ids;
+    }),
   };
 }

@@ -87,6 +87,35 @@ export function teamStore(db: Db) {
     'SELECT round_id FROM invites WHERE user_id = ?',
   );
   const setArchived = db.prepare<[number, number]>('UPDATE teams SET archived = ? WHERE id = ?');
+  const archivedFor = db.prepare<[string, string], TeamRow>(
+    'SELECT * FROM teams WHERE archived = 1 AND (manager_id = ? OR lead_id = ?) ORDER BY slug',
+  );
+  const inviteesOf = db.prepare<[number, number], { user_id: string }>(
+    `SELECT user_id FROM members WHERE team_id = ?
+       AND user_id NOT IN (SELECT user_id FROM unreachable_users)
+       AND user_id NOT IN (SELECT user_id FROM away WHERE until > ?)
+     ORDER BY user_id`,
+  );
+  const markUnreachable = db.prepare<[string, string]>(
+    'INSERT INTO unreachable_users (user_id, reason) VALUES (?, ?) ON CONFLICT (user_id) DO UPDATE SET reason = excluded.reason',
+  );
+  const clearUnreachable = db.prepare<[string]>('DELETE FROM unreachable_users WHERE user_id = ?');
+  const unreachableReason = db.prepare<[string], { reason: string }>(
+    'SELECT reason FROM unreachable_users WHERE user_id = ?',
+  );
+  const unreachableCount = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM unreachable_users');
+  const unreachableIn = db.prepare<[number], { user_id: string; reason: string }>(
+    `SELECT u.user_id, u.reason FROM unreachable_users u JOIN members m ON m.user_id = u.user_id
+     WHERE m.team_id = ? ORDER BY u.user_id`,
+  );
+  const setAway = db.prepare<[string, number]>(
+    'INSERT INTO away (user_id, until) VALUES (?, ?) ON CONFLICT (user_id) DO UPDATE SET until = excluded.until',
+  );
+  const awayUntil = db.prepare<[string, number], { until: number }>(
+    'SELECT until FROM away WHERE user_id = ? AND until > ?',
+  );
+  const clearAway = db.prepare<[string]>('DELETE FROM away WHERE user_id = ?');
+  const pruneAway = db.prepare<[number]>('DELETE FROM away WHERE until <= ?');
 
   return {
     bySlug: (slug: string): Team | undefined => {
@@ -132,6 +161,9 @@ export function teamStore(db: Db) {
       const memberships = forgetMemberships.run(userId).changes;
       dropOpenInvites.run(userId);
       dropQueued.run(userId, userId);
+      // Their absence and whether Slack could reach them are personal records too.
+      clearAway.run(userId);
+      clearUnreachable.run(userId);
       // A fresh placeholder per invite, so the forgotten rounds cannot even be tied to each other.
       for (const { round_id } of userInvites.all(userId)) {
         anonymizeInvite.run(`gone-${randomBytes(8).toString('hex')}`, userId, round_id);
@@ -141,5 +173,32 @@ export function teamStore(db: Db) {
     setArchived: (teamId: number, archived: boolean): void => {
       setArchived.run(archived ? 1 : 0, teamId);
     },
+    /** Archived teams the user manages or leads (their reports stay readable). */
+    archivedFor: (userId: string): Team[] => archivedFor.all(userId, userId).map(toTeam),
+    /** The members a round opening at `now` invites: not unreachable, not away. */
+    invitees: (teamId: number, now: Date): string[] =>
+      inviteesOf.all(teamId, now.getTime()).map((r) => r.user_id),
+    /** Slack said this person can never be reached (deactivated, deleted): skipped when rounds open. */
+    markUnreachable: (userId: string, reason: string): void => {
+      markUnreachable.run(userId, reason);
+    },
+    /** True when the person had been marked unreachable (and no longer is). */
+    clearUnreachable: (userId: string): boolean => clearUnreachable.run(userId).changes > 0,
+    unreachableReason: (userId: string): string | undefined => unreachableReason.get(userId)?.reason,
+    unreachableCount: (): number => unreachableCount.get()?.n ?? 0,
+    unreachableIn: (teamId: number): Array<{ userId: string; reason: string }> =>
+      unreachableIn.all(teamId).map((r) => ({ userId: r.user_id, reason: r.reason })),
+    setAway: (userId: string, until: Date): void => {
+      setAway.run(userId, until.getTime());
+    },
+    /** When the person's time away ends, if they are away at `now`. */
+    awayUntil: (userId: string, now: Date): Date | null => {
+      const r = awayUntil.get(userId, now.getTime());
+      return r ? new Date(r.until) : null;
+    },
+    /** True when the person had been marked away. */
+    clearAway: (userId: string): boolean => clearAway.run(userId).changes > 0,
+    /** Forgets absences that have ended. */
+    pruneAway: (now: Date): number => pruneAway.run(now.getTime()).changes,
   };
 }

@@ -36,6 +36,8 @@ export interface FakeSlackOptions {
   usergroups?: Record<string, string[]>;
   userTimezones?: Record<string, string>;
   rateLimits?: RateLimits;
+  /** Every Web API call is answered this many milliseconds after it was received (recorded at once). */
+  latencyMs?: number;
 }
 
 export interface FakeSlack {
@@ -55,6 +57,8 @@ export interface FakeSlack {
   waitFor(predicate: (calls: RecordedCall[]) => boolean, timeoutMs?: number): Promise<RecordedCall[]>;
   failNext(method: string, failure: Failure, times?: number): void;
   failForChannel(userOrChannelId: string, error: string): void;
+  /** Changes the per-call latency of Web API calls from now on. */
+  setLatency(ms: number): void;
   close(): Promise<void>;
 }
 
@@ -125,6 +129,7 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
   const usedTriggers = new Set<string>();
   const responseUrlUses = new Map<string, number>();
   let rateLimited = 0;
+  let latencyMs = opts.latencyMs ?? 0;
   let seq = 0;
   let viewSeq = 0;
 
@@ -289,6 +294,7 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
     call: RecordedCall,
     body: Record<string, unknown>,
   ): Promise<Answer> {
+    if (latencyMs > 0) await sleep(latencyMs);
     const failure = await nextFailure(method);
     if (failure) return injected(failure);
 
@@ -419,6 +425,9 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
     },
     failForChannel(userOrChannelId, error) {
       channelFailures.set(dmChannel(userOrChannelId), error);
+    },
+    setLatency(ms) {
+      latencyMs = ms;
     },
     close() {
       server.closeAllConnections();

@@ -2,6 +2,7 @@ import { DIMENSIONS, NOTE_MAX_LENGTH, QUESTIONS } from '../../domain/dimensions.
 import { type Block, context, escapeText, type Message, section } from './text.ts';
 
 export const CHECKIN_OPEN_ACTION = 'checkin_open';
+export const CHECKIN_AWAY_ACTION = 'checkin_away';
 export const CHECKIN_CALLBACK = 'checkin';
 export const NOTE_BLOCK = 'note';
 
@@ -9,15 +10,30 @@ const PRIVACY_LINE =
   'Anonymous: your answers are stored without your name and without a time, and your manager only sees ' +
   'team totals once enough people have answered.';
 
+const startButton = (roundId: number) => ({
+  type: 'button',
+  action_id: CHECKIN_OPEN_ACTION,
+  style: 'primary',
+  text: { type: 'plain_text', text: 'Start the check-in' },
+  value: String(roundId),
+});
+
 const openButton = (roundId: number) => ({
   type: 'actions',
   block_id: 'checkin_actions',
+  elements: [startButton(roundId)],
+});
+
+/** The invite's buttons: start (first), or say you are away this week. */
+const inviteButtons = (roundId: number) => ({
+  type: 'actions',
+  block_id: 'checkin_actions',
   elements: [
+    startButton(roundId),
     {
       type: 'button',
-      action_id: CHECKIN_OPEN_ACTION,
-      style: 'primary',
-      text: { type: 'plain_text', text: 'Start the check-in' },
+      action_id: CHECKIN_AWAY_ACTION,
+      text: { type: 'plain_text', text: 'Away this week' },
       value: String(roundId),
     },
   ],
@@ -30,7 +46,7 @@ export function inviteMessage(team: string, roundId: number, closesAt: Date): Me
     text: `Weekly check-in for ${t}: four quick questions, under a minute.`,
     blocks: [
       section(`*Weekly check-in for ${t}*\nFour quick questions about your week, under a minute.`),
-      openButton(roundId),
+      inviteButtons(roundId),
       context(`${PRIVACY_LINE} Open until ${closesAt.toUTCString()}.`),
     ],
   };
@@ -53,6 +69,21 @@ export function reminderMessage(team: string, roundId: number): Message {
 export function recordedMessage(team: string): Message {
   const text = `Thanks: your check-in for ${escapeText(team)} was recorded anonymously.`;
   return { text, blocks: [section(`:white_check_mark: ${text}`)] };
+}
+
+/** A date Slack shows in the reader's own time zone (plain UTC where it cannot). */
+export const localDate = (d: Date): string =>
+  `<!date^${Math.floor(d.getTime() / 1000)}^{date_short_pretty} at {time}|${d.toUTCString()}>`;
+
+/** What the invite DM turns into when its person marks themselves away: no reminder, not counted. */
+export function awayMessage(team: string, until: Date): Message {
+  const text =
+    `You're marked away, so this week's ${escapeText(team)} check-in skips you: no reminder, and you ` +
+    `don't count as someone who didn't answer. Check-ins resume after ${localDate(until)}.`;
+  return {
+    text,
+    blocks: [section(`:palm_tree: ${text}`), context('Back early? `/teamhealth away off`.')],
+  };
 }
 
 /** What an unanswered invite DM turns into when the round closes. */

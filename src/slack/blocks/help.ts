@@ -13,12 +13,15 @@ export function helpMessage(): Message {
     `\`${USAGE.lead}\``,
     `\`${USAGE.schedule}\``,
     `\`${USAGE.list}\``,
+    `\`${USAGE.archive}\` · no more check-ins; reports stay readable (\`unarchive\` brings it back)`,
     `\`${USAGE.checkin}\` · open a round now`,
     `\`${USAGE.close}\` · close the open round and send its summary`,
     `\`${USAGE.report}\` · latest round, trend, flags and what to try`,
     `\`${USAGE.digest}\` · the digest of the teams you lead`,
     `\`${USAGE.privacy}\` · what is stored and who sees what`,
     `\`${USAGE.forget}\` · remove your memberships and invites`,
+    `\`${USAGE.away}\` · skip check-ins while you are away (1–8 weeks, default 1)`,
+    `\`${USAGE.status}\` · admins: pending and failed deliveries`,
   ];
   return { text: lines.join('\n'), blocks: [section(lines.join('\n'))] };
 }

@@ -7,12 +7,15 @@ import {
   normalizeTimezone,
 } from '../../domain/schedule.ts';
 import { closeRound, openRound } from '../../jobs/rounds.ts';
+import { scrubSoon } from '../../store/scrub.ts';
 import type { Team } from '../../store/teams.ts';
 import { helpMessage, privacyMessage } from '../blocks/help.ts';
 import { escapeText, type Message, mention, section } from '../blocks/text.ts';
 import { digestMessage } from '../digest.ts';
+import { liveCountLine } from '../liveCount.ts';
 import { reportMessage } from '../report.ts';
 import type { Command } from './parse.ts';
+import { archiveCommand, awayCommand, backCommand, deliveriesCommand } from './trust.ts';
 
 /** The Slack calls a command may need beyond the database. */
 export interface CommandSlack {
@@ -35,11 +38,22 @@ const notAllowed = (team: Team): Message =>
 
 type Lookup = { team: Team } | { error: Message };
 
-function managedTeam(s: Services, slug: string, caller: string): Lookup {
+/** The team, if the caller may manage it; an archived team only where `archived` is 'allow' (reports). */
+function managedTeam(
+  s: Services,
+  slug: string,
+  caller: string,
+  archived: 'allow' | 'refuse' = 'refuse',
+): Lookup {
   const team = s.teams.bySlug(slug);
-  if (!team || team.archived)
+  if (!team)
     return { error: reply(`There is no team called *${slug}*. \`/teamhealth team list\` shows yours.`) };
   if (!canManage(s, team, caller)) return { error: notAllowed(team) };
+  if (team.archived && archived === 'refuse') {
+    return {
+      error: reply(`*${team.slug}* is archived. \`/teamhealth team unarchive ${team.slug}\` brings it back.`),
+    };
+  }
   return { team };
 }
 
@@ -60,8 +74,9 @@ function statusMessage(s: Services, caller: string, now: Date): Message {
           ].filter(Boolean);
           const open = s.rounds.openFor(t.id);
           const schedule = { weekday: t.weekday, time: t.time, timezone: t.timezone };
+          const live = open ? liveCountLine(s, t, caller) : null;
           const when = open
-            ? `a check-in is open until ${describeInstant(open.closesAt, t.timezone)}`
+            ? `a check-in is open until ${describeInstant(open.closesAt, t.timezone)}${live ? ` (${live})` : ''}`
             : `next check-in ${describeInstant(nextSlot(schedule, now), t.timezone)}`;
           return `• *${t.slug}* (${roles.join(', ')}): ${when}`;
         });
@@ -82,11 +97,17 @@ export async function handleCommand(
       return statusMessage(s, caller, now);
     case 'help':
     case 'setup':
+      // `setup` opens its modal in the listener; answering help here covers a request without a trigger.
       return helpMessage();
     case 'privacy':
       return privacyMessage(s.config.minResponses);
     case 'create': {
-      if (s.teams.bySlug(command.team)) return reply(`A team called *${command.team}* already exists.`);
+      const existing = s.teams.bySlug(command.team);
+      if (existing) {
+        return reply(
+          `A team called *${command.team}* already exists${existing.archived ? ' (archived)' : ''}.`,
+        );
+      }
       const managerId = command.managerId ?? caller;
       const team = s.teams.create(command.team, managerId, s.config.defaultTimezone, now);
       const schedule = describeSchedule({ weekday: team.weekday, time: team.time, timezone: team.timezone });
@@ -110,6 +131,8 @@ export async function handleCommand(
         /^[UW][A-Za-z0-9]+$/.test(u),
       );
       const added = s.teams.addMembers(found.team.id, wanted);
+      // Adding someone Slack had said cannot be reached means: try them again.
+      const retried = wanted.filter((u) => s.teams.clearUnreachable(u));
       const total = s.teams.members(found.team.id).length;
       const already = wanted.length - added.length;
       return reply(
@@ -117,6 +140,9 @@ export async function handleCommand(
           ? `Added ${list(added)} to *${found.team.slug}*.`
           : `Nobody new added to *${found.team.slug}*.`) +
           (already > 0 ? ` ${already} already on the team.` : '') +
+          (retried.length > 0
+            ? ` ${list(retried)} ${retried.length === 1 ? 'was' : 'were'} unreachable in Slack before; the next check-in tries again.`
+            : '') +
           ` It has ${total} member${total === 1 ? '' : 's'}.`,
       );
     }
@@ -155,13 +181,22 @@ export async function handleCommand(
     }
     case 'list': {
       const teams = s.teams.forUser(caller);
-      if (teams.length === 0) return reply('You manage, lead or belong to no team yet.');
+      const archived = s.teams.archivedFor(caller);
+      if (teams.length === 0 && archived.length === 0)
+        return reply('You manage, lead or belong to no team yet.');
       const lines = teams.map((t) => {
         const n = s.teams.members(t.id).length;
         const schedule = describeSchedule({ weekday: t.weekday, time: t.time, timezone: t.timezone });
         const lead = t.leadId ? `, lead ${mention(t.leadId)}` : '';
-        return `• *${t.slug}*: manager ${mention(t.managerId)}${lead}, ${n} member${n === 1 ? '' : 's'}, ${schedule}`;
+        const gone = canManage(s, t, caller) ? s.teams.unreachableIn(t.id) : [];
+        const unreachable =
+          gone.length > 0
+            ? ` (${list(gone.map((g) => g.userId))} cannot be reached in Slack and are skipped)`
+            : '';
+        return `• *${t.slug}*: manager ${mention(t.managerId)}${lead}, ${n} member${n === 1 ? '' : 's'}, ${schedule}${unreachable}`;
       });
+      for (const t of archived)
+        lines.push(`• *${t.slug}*: archived (\`/teamhealth team unarchive ${t.slug}\`)`);
       return reply(lines.join('\n'));
     }
     case 'checkin': {
@@ -172,13 +207,19 @@ export async function handleCommand(
         return reply(
           opened.reason === 'already_open'
             ? `*${found.team.slug}* already has a check-in open. \`/teamhealth close ${found.team.slug}\` ends it.`
-            : `*${found.team.slug}* has no members yet: \`/teamhealth team add ${found.team.slug} @people\`.`,
+            : opened.reason === 'nobody_available'
+              ? `Everyone on *${found.team.slug}* is away or cannot be reached in Slack, so no check-in was opened.`
+              : `*${found.team.slug}* has no members yet: \`/teamhealth team add ${found.team.slug} @people\`.`,
         );
       }
       const { invited } = s.rounds.counts(opened.round.id);
+      const skipped = s.teams.members(found.team.id).length - invited;
       return reply(
         `Round ${opened.round.number} of *${found.team.slug}* is open: ${invited} check-in${invited === 1 ? '' : 's'} on the way. ` +
-          `It closes ${describeInstant(opened.round.closesAt, found.team.timezone)}.`,
+          `It closes ${describeInstant(opened.round.closesAt, found.team.timezone)}.` +
+          (skipped > 0
+            ? ` ${skipped} member${skipped === 1 ? ' is' : 's are'} away or unreachable and not invited.`
+            : ''),
       );
     }
     case 'close': {
@@ -186,6 +227,7 @@ export async function handleCommand(
       if ('error' in found) return found.error;
       const round = s.rounds.openFor(found.team.id);
       if (!round || !closeRound(s, round, now)) return reply(`*${found.team.slug}* has no check-in open.`);
+      scrubSoon(s.db, s.log);
       return reply(
         `Closed round ${round.number} of *${found.team.slug}*. The summary is on its way to ${mention(found.team.managerId)}.`,
       );
@@ -201,12 +243,38 @@ export async function handleCommand(
             : 'You manage or lead no team, so there is no report to show. `/teamhealth privacy` says who sees what.',
         );
       }
-      const found = managedTeam(s, slug, caller);
+      // An archived team's reports stay readable by its manager, its lead and admins.
+      const found = managedTeam(s, slug, caller, 'allow');
       if ('error' in found) return found.error;
       return reportMessage(s, found.team);
     }
     case 'digest':
-      return digestMessage(s, caller, now);
+      return digestMessage(s, caller);
+    case 'digest_schedule': {
+      if (s.teams.ledBy(caller).length === 0) {
+        return reply('You lead no team, so there is no digest to schedule.');
+      }
+      const current = s.leads.ensure(caller, s.config.defaultTimezone, now);
+      const zone = command.timezone === null ? current.timezone : normalizeTimezone(command.timezone);
+      if (zone === null || !isValidTimezone(zone)) {
+        return reply(
+          `${escapeText(command.timezone ?? '')} is not a time zone I know. Use an IANA name such as Europe/Berlin.`,
+        );
+      }
+      s.leads.setSchedule(caller, command.weekday, command.time, zone, now);
+      const schedule = { weekday: command.weekday, time: command.time, timezone: zone };
+      return reply(
+        `Your digest comes ${describeSchedule(schedule)}. Next: ${describeInstant(nextSlot(schedule, now), zone)}.`,
+      );
+    }
+    case 'archive':
+      return archiveCommand(s, caller, command.team, command.archived, now);
+    case 'away':
+      return awayCommand(s, caller, command.weeks, now);
+    case 'back':
+      return backCommand(s, caller);
+    case 'deliveries':
+      return deliveriesCommand(s, caller);
     case 'forget': {
       const removed = s.teams.forget(caller);
       return reply(

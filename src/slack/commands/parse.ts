@@ -11,13 +11,20 @@ export const USAGE = {
   lead: '/teamhealth team lead <team> @user',
   schedule: '/teamhealth team schedule <team> <mon..sun> <HH:MM> [Area/City]',
   list: '/teamhealth team list',
+  archive: '/teamhealth team archive <team>',
+  unarchive: '/teamhealth team unarchive <team>',
   checkin: '/teamhealth checkin <team>',
   close: '/teamhealth close <team>',
   report: '/teamhealth report [<team>]',
-  digest: '/teamhealth digest',
+  digest: '/teamhealth digest [schedule <mon..sun> <HH:MM> [Area/City]]',
   privacy: '/teamhealth privacy',
   forget: '/teamhealth forget-me',
+  away: '/teamhealth away [weeks] | away off',
+  status: '/teamhealth status',
 } as const;
+
+/** `/teamhealth away` takes at most this many weeks at once. */
+export const MAX_AWAY_WEEKS = 8;
 
 export type UsageKey = keyof typeof USAGE;
 
@@ -31,12 +38,17 @@ export type Command =
   | { kind: 'lead'; team: string; userId: string }
   | { kind: 'schedule'; team: string; weekday: Weekday; time: string; timezone: string | null }
   | { kind: 'list' }
+  | { kind: 'archive'; team: string; archived: boolean }
   | { kind: 'checkin'; team: string }
   | { kind: 'close'; team: string }
   | { kind: 'report'; team: string | null }
   | { kind: 'digest' }
+  | { kind: 'digest_schedule'; weekday: Weekday; time: string; timezone: string | null }
   | { kind: 'privacy' }
-  | { kind: 'forget' };
+  | { kind: 'forget' }
+  | { kind: 'away'; weeks: number }
+  | { kind: 'back' }
+  | { kind: 'deliveries' };
 
 export type ParseResult = { ok: true; command: Command } | { ok: false; error: string; usage: string | null };
 
@@ -85,6 +97,18 @@ function one(args: readonly string[], usage: UsageKey): string {
   return users(args, usage)[0] as string;
 }
 
+function weekdayAndTime(
+  day: string | undefined,
+  time: string | undefined,
+  usage: UsageKey,
+): { weekday: Weekday; time: string } {
+  const weekday = day === undefined ? null : parseWeekday(day);
+  if (weekday === null) return fail(usage, 'Give the weekday as mon, tue, wed, thu, fri, sat or sun.');
+  const hhmm = time === undefined ? null : parseTime(time);
+  if (hhmm === null) return fail(usage, 'Give the time as HH:MM on a 24-hour clock, such as 10:00.');
+  return { weekday, time: hhmm };
+}
+
 function noMore(args: readonly string[], usage: UsageKey): void {
   if (args.length > 0) fail(usage, 'That command takes nothing more.');
 }
@@ -122,17 +146,21 @@ function parseTeamCommand(args: string[]): Command {
     case 'schedule': {
       const [name, day, time, zone, ...more] = rest;
       const t = team(name, 'schedule');
-      const weekday = day === undefined ? null : parseWeekday(day);
-      if (weekday === null)
-        return fail('schedule', 'Give the weekday as mon, tue, wed, thu, fri, sat or sun.');
-      const hhmm = time === undefined ? null : parseTime(time);
-      if (hhmm === null) return fail('schedule', 'Give the time as HH:MM on a 24-hour clock, such as 10:00.');
+      const when = weekdayAndTime(day, time, 'schedule');
       noMore(more, 'schedule');
-      return { kind: 'schedule', team: t, weekday, time: hhmm, timezone: zone ?? null };
+      return { kind: 'schedule', team: t, ...when, timezone: zone ?? null };
     }
     case 'list':
       noMore(rest, 'list');
       return { kind: 'list' };
+    case 'archive':
+    case 'unarchive': {
+      const usage = sub.toLowerCase() as 'archive' | 'unarchive';
+      const [name, ...more] = rest;
+      const t = team(name, usage);
+      noMore(more, usage);
+      return { kind: 'archive', team: t, archived: usage === 'archive' };
+    }
     default:
       throw new UsageError(
         sub === undefined ? 'What should I do with teams?' : `There is no ${quote(`team ${sub}`)}.`,
@@ -141,7 +169,30 @@ function parseTeamCommand(args: string[]): Command {
   }
 }
 
-const TEAM_USAGE = [USAGE.create, USAGE.add, USAGE.remove, USAGE.lead, USAGE.schedule, USAGE.list].join('\n');
+const TEAM_USAGE = [
+  USAGE.create,
+  USAGE.add,
+  USAGE.remove,
+  USAGE.lead,
+  USAGE.schedule,
+  USAGE.list,
+  USAGE.archive,
+  USAGE.unarchive,
+].join('\n');
+
+function away(args: readonly string[]): Command {
+  const [arg, ...more] = args;
+  noMore(more, 'away');
+  if (arg === undefined) return { kind: 'away', weeks: 1 };
+  if (arg.toLowerCase() === 'off') return { kind: 'back' };
+  if (!/^\d{1,3}$/.test(arg) || Number(arg) < 1 || Number(arg) > MAX_AWAY_WEEKS) {
+    return fail(
+      'away',
+      `Say how many weeks, 1 to ${MAX_AWAY_WEEKS} (default 1), or \`off\` when you are back.`,
+    );
+  }
+  return { kind: 'away', weeks: Number(arg) };
+}
 
 /** Turns the text after `/teamhealth` into a typed command, or the words that explain the mistake. */
 export function parseCommand(text: string): ParseResult {
@@ -179,15 +230,25 @@ export function parseCommand(text: string): ParseResult {
           noMore(more, 'report');
           return { kind: 'report', team: name === undefined ? null : team(name, 'report') };
         }
-        case 'digest':
-          noMore(rest, 'digest');
-          return { kind: 'digest' };
+        case 'digest': {
+          const [sub, day, time, zone, ...more] = rest;
+          if (sub === undefined) return { kind: 'digest' };
+          if (sub.toLowerCase() !== 'schedule') return fail('digest', 'Did you mean `digest schedule`?');
+          const when = weekdayAndTime(day, time, 'digest');
+          noMore(more, 'digest');
+          return { kind: 'digest_schedule', ...when, timezone: zone ?? null };
+        }
         case 'privacy':
           noMore(rest, 'privacy');
           return { kind: 'privacy' };
         case 'forget-me':
           noMore(rest, 'forget');
           return { kind: 'forget' };
+        case 'away':
+          return away(rest);
+        case 'status':
+          noMore(rest, 'status');
+          return { kind: 'deliveries' };
         default:
           throw new UsageError(`I don't know ${quote(verb ?? '')}.`, 'help');
       }

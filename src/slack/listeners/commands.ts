@@ -4,6 +4,7 @@ import type { Services } from '../../context.ts';
 import { section } from '../blocks/text.ts';
 import { handleCommand } from '../commands/handle.ts';
 import { parseCommand } from '../commands/parse.ts';
+import { openSetup } from './setup.ts';
 
 const SlashCommand = z.object({
   user_id: z.string().regex(/^[UW][A-Za-z0-9]+$/),
@@ -23,6 +24,11 @@ export function registerCommands(app: App, s: Services): void {
     }
     await ack();
     const parsed = parseCommand(input.data.text);
+    if (parsed.ok && parsed.command.kind === 'setup') {
+      // The trigger id lives 3 s: the modal opens before anything else.
+      await openSetup(client, command.trigger_id, s, input.data.user_id);
+      return;
+    }
     const message = parsed.ok
       ? await handleCommand(
           s,

@@ -1,11 +1,21 @@
 import type { App } from '@slack/bolt';
 import type { Services } from '../../context.ts';
 import { homeView } from '../home.ts';
+import { SeenEvents } from '../seenEvents.ts';
 
 export function registerEvents(app: App, s: Services): void {
+  // Slack re-sends an event it thinks was not received (X-Slack-Retry-Num): act on each event id once.
+  const seen = new SeenEvents();
+  app.use(async ({ body, next }) => {
+    const b = body as { type?: unknown; event_id?: unknown };
+    if (b.type === 'event_callback' && typeof b.event_id === 'string' && !seen.first(b.event_id)) {
+      s.log.info('events: skipped a retry of an event already handled');
+      return;
+    }
+    await next();
+  });
   app.event('app_home_opened', async ({ event, client }) => {
     if (event.tab !== 'home') return;
-    // Publishing the same view again is harmless, so Slack's retries need no special care here.
     try {
       await client.views.publish({ user_id: event.user, view: homeView(s, event.user, new Date()) as never });
     } catch (err) {

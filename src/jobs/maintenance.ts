@@ -1,0 +1,36 @@
+import type { Services } from '../context.ts';
+import { scrubNow } from '../store/scrub.ts';
+
+const WEEK = 7 * 24 * 3_600_000;
+
+export interface MaintenanceResult {
+  /** Rounds deleted (with their invites and answers) because they closed before the retention period. */
+  deletedRounds: number;
+}
+
+/**
+ * The data lifecycle, run by every tick: rounds closed more than RETENTION_WEEKS ago go, with their
+ * invites, answers and any failed delivery that belonged to them (and failed digests that old); ended
+ * absences are forgotten.
+ */
+export function applyRetention(s: Services, now: Date): MaintenanceResult {
+  const cutoff = new Date(now.getTime() - s.config.retentionWeeks * WEEK);
+  const deleted = s.db.transaction((): number[] => {
+    const ids = s.rounds.deleteClosedBefore(cutoff);
+    s.outbox.dropFailedOfRounds(ids);
+    s.outbox.dropFailedDigestsBefore(cutoff);
+    // Digest slots that old can never be due again.
+    s.db.prepare('DELETE FROM digests_sent WHERE slot < ?').run(cutoff.getTime());
+    s.teams.pruneAway(now);
+    return ids;
+  })();
+  if (deleted.length > 0) {
+    s.log.info(`retention: deleted ${deleted.length} round(s) closed before ${cutoff.toISOString()}`);
+  }
+  return { deletedRounds: deleted.length };
+}
+
+/** After rounds closed or were deleted: leave no trace of answer order or deleted rows in the files. */
+export function scrubAfter(s: Services, changed: boolean): void {
+  if (changed) scrubNow(s.db, s.log);
+}

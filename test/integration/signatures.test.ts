@@ -1,0 +1,353 @@
+// Requests that Slack did not sign (or signed long ago) are refused with 401 and change nothing;
+// a request inside the five-minute window passes, and Slack's own retries never act twice.
+import { createHmac } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifySignature } from '../../src/slack/receiver.ts';
+import { checkinValues, SECRET, startTestApp, type TestApp } from '../support/harness.ts';
+import {
+  blockActionPayload,
+  interactionBody,
+  postSigned,
+  signSlackRequest,
+  slashCommandBody,
+  viewSubmissionPayload,
+} from '../support/signing.ts';
+import { type DbSnapshot, snapshotDb } from '../support/snapshot.ts';
+
+const MEMBERS = ['U01', 'U02', 'U03', 'U04', 'U05'];
+const steady = { energy: 4, boundaries: 3, ownership: 5, recognition: 2 };
+const nowSeconds = () => Math.floor(Date.now() / 1000);
+const hmac = (secret: string, base: string) =>
+  `v0=${createHmac('sha256', secret).update(base).digest('hex')}`;
+
+let app: TestApp;
+let roundId: number;
+
+/** Sends a raw body with exactly these headers (no signing of our own). */
+async function postRaw(
+  body: string,
+  headers: Record<string, string>,
+  contentType = 'application/x-www-form-urlencoded',
+): Promise<number> {
+  const res = await fetch(app.url, {
+    method: 'POST',
+    headers: { 'content-type': contentType, ...headers },
+    body,
+  });
+  await res.text();
+  return res.status;
+}
+
+/** Bodies that would each change something, or call Slack, if they were accepted. */
+function effectfulBodies(): Array<{ name: string; body: string }> {
+  return [
+    {
+      name: 'team create',
+      body: slashCommandBody({
+        text: 'team create forged',
+        userId: 'UMGR',
+        responseUrl: app.fake.responseUrl('forged'),
+      }),
+    },
+    {
+      name: 'close',
+      body: slashCommandBody({ text: 'close alpha', userId: 'UMGR', responseUrl: app.fake.responseUrl('c') }),
+    },
+    {
+      name: 'submission',
+      body: interactionBody(
+        viewSubmissionPayload({
+          userId: 'U02',
+          callbackId: 'checkin',
+          privateMetadata: String(roundId),
+          values: checkinValues(steady, 'forged'),
+        }),
+      ),
+    },
+    {
+      name: 'button',
+      body: interactionBody(
+        blockActionPayload({ userId: 'U03', actionId: 'checkin_open', value: String(roundId) }),
+      ),
+    },
+  ];
+}
+
+const homeOpened = (user: string) =>
+  JSON.stringify({
+    token: 'legacy-verification-token',
+    team_id: 'T1',
+    api_app_id: 'A1',
+    type: 'event_callback',
+    event_id: `Ev${user}`,
+    event_time: nowSeconds(),
+    event: { type: 'app_home_opened', user, channel: `D${user}`, tab: 'home', event_ts: '1.000100' },
+  });
+
+beforeAll(async () => {
+  app = await startTestApp();
+  await app.command('UMGR', 'team create alpha');
+  await app.command('UMGR', `team add alpha ${MEMBERS.map((u) => `<@${u}>`).join(' ')}`);
+  await app.command('UMGR', 'checkin alpha');
+  await app.drain();
+  const round = app.runtime.services.rounds.openFor(app.runtime.services.teams.bySlug('alpha')?.id ?? -1);
+  if (!round) throw new Error('no round opened');
+  roundId = round.id;
+  expect((await app.submit('U01', roundId, steady)).status).toBe(200);
+  await app.drain();
+});
+afterAll(async () => {
+  await app.close();
+});
+
+describe('requests not signed by Slack now', () => {
+  it('answers 401 to every unsigned, wrongly signed, stale or malformed request, and changes nothing', async () => {
+    const before: DbSnapshot = snapshotDb(app.dbPath);
+    const callsBefore = app.fake.calls.length;
+    const statuses: string[] = [];
+    const expect401 = async (label: string, body: string, headers: Record<string, string>, ct?: string) => {
+      const status = await postRaw(body, headers, ct);
+      if (status !== 401) statuses.push(`${label}: ${status}`);
+    };
+
+    let attempts = 0;
+    for (const { name, body } of effectfulBodies()) {
+      const now = nowSeconds();
+      const good = signSlackRequest(SECRET, body, now);
+      const cases: Array<[string, Record<string, string>]> = [
+        ['unsigned', {}],
+        ['signature without timestamp', { 'x-slack-signature': good['x-slack-signature'] }],
+        ['timestamp without signature', { 'x-slack-request-timestamp': String(now) }],
+        ['wrong secret', signSlackRequest('not-the-secret', body, now)],
+        ['empty secret', signSlackRequest('', body, now)],
+        ['signed for another body', { ...signSlackRequest(SECRET, `${body}&x=1`, now) }],
+        ['signed for an empty body', { ...signSlackRequest(SECRET, '', now) }],
+        [
+          'signature of another timestamp',
+          {
+            'x-slack-signature': hmac(SECRET, `v0:${now - 1}:${body}`),
+            'x-slack-request-timestamp': String(now),
+          },
+        ],
+        ['stale by 5 min 1 s', signSlackRequest(SECRET, body, now - 301)],
+        ['stale by an hour', signSlackRequest(SECRET, body, now - 3600)],
+        ['stale: epoch 0', signSlackRequest(SECRET, body, 0)],
+        ['future by 5 min 1 s', signSlackRequest(SECRET, body, now + 301)],
+        ['future by a day', signSlackRequest(SECRET, body, now + 86_400)],
+        ['uppercase hex', { ...good, 'x-slack-signature': good['x-slack-signature'].toUpperCase() }],
+        ['v1 scheme', { ...good, 'x-slack-signature': good['x-slack-signature'].replace('v0=', 'v1=') }],
+        ['no scheme', { ...good, 'x-slack-signature': good['x-slack-signature'].slice(3) }],
+        ['truncated', { ...good, 'x-slack-signature': good['x-slack-signature'].slice(0, -2) }],
+        ['one char longer', { ...good, 'x-slack-signature': `${good['x-slack-signature']}0` }],
+        ['empty signature', { ...good, 'x-slack-signature': '' }],
+        ['v0= only', { ...good, 'x-slack-signature': 'v0=' }],
+        [
+          'two signatures',
+          { ...good, 'x-slack-signature': `v0=${'0'.repeat(64)}, ${good['x-slack-signature']}` },
+        ],
+      ];
+      // Malformed timestamps, each signed over exactly the malformed text so only the timestamp is wrong.
+      for (const ts of [
+        '',
+        'abc',
+        'NaN',
+        '-1',
+        `-${now}`,
+        `${now}.5`,
+        `${now / 1000}e3`,
+        '1.7e9',
+        `0x${now.toString(16)}`,
+        ` ${now}`,
+        `${now} `,
+        `+${now}`,
+        '9'.repeat(40),
+        'Infinity',
+      ]) {
+        cases.push([
+          `timestamp ${JSON.stringify(ts)}`,
+          { 'x-slack-signature': hmac(SECRET, `v0:${ts}:${body}`), 'x-slack-request-timestamp': ts },
+        ]);
+      }
+      for (const [label, headers] of cases) {
+        attempts++;
+        await expect401(`${name}, ${label}`, body, headers);
+      }
+      // The right signature on the JSON content type of a different body still fails.
+      attempts++;
+      await expect401(`${name}, json of another body`, '{"command":"/teamhealth"}', good, 'application/json');
+    }
+    expect(attempts).toBeGreaterThan(100);
+    expect(statuses).toEqual([]);
+
+    // Give anything that might have slipped through the time to show.
+    await new Promise((r) => setTimeout(r, 150));
+    await app.drain();
+    expect(snapshotDb(app.dbPath)).toEqual(before);
+    expect(app.fake.calls.slice(callsBefore)).toEqual([]);
+  });
+
+  it('refuses unsigned and stale events too, without publishing anything', async () => {
+    const callsBefore = app.fake.calls.length;
+    const body = homeOpened('U01');
+    const ct = 'application/json';
+    expect(await postRaw(body, {}, ct)).toBe(401);
+    expect(await postRaw(body, signSlackRequest('wrong', body), ct)).toBe(401);
+    expect(await postRaw(body, signSlackRequest(SECRET, body, nowSeconds() - 600), ct)).toBe(401);
+    expect(await postRaw(body, signSlackRequest(SECRET, body, nowSeconds() + 600), ct)).toBe(401);
+    // The url_verification handshake is answered only when signed.
+    const challenge = JSON.stringify({ type: 'url_verification', challenge: 'abc', token: 'x' });
+    expect(await postRaw(challenge, {}, ct)).toBe(401);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(app.fake.calls.slice(callsBefore)).toEqual([]);
+  });
+
+  it('says nothing useful to an attacker in the 401', async () => {
+    const res = await fetch(app.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'command=%2Fteamhealth&user_id=U1&text=help',
+    });
+    const text = await res.text();
+    expect(res.status).toBe(401);
+    expect(text).not.toContain(SECRET);
+    expect(text).not.toMatch(/v0=[0-9a-f]{8}/);
+  });
+});
+
+describe('the five-minute window', () => {
+  it('checks the window to the second (pure check)', () => {
+    const body = 'a=1';
+    const now = 1_700_000_000;
+    const sig = (ts: number) => hmac(SECRET, `v0:${ts}:${body}`);
+    for (const ts of [now, now - 300, now + 300, now - 299, now + 299]) {
+      expect(verifySignature(SECRET, body, String(ts), sig(ts), now), String(ts - now)).toBe(true);
+    }
+    for (const ts of [now - 301, now + 301, now - 100_000]) {
+      expect(verifySignature(SECRET, body, String(ts), sig(ts), now), String(ts - now)).toBe(false);
+    }
+    expect(verifySignature(SECRET, body, undefined, sig(now), now)).toBe(false);
+    expect(verifySignature(SECRET, body, String(now), undefined, now)).toBe(false);
+    expect(verifySignature('other', body, String(now), sig(now), now)).toBe(false);
+  });
+
+  it('accepts a request signed exactly five minutes ago or ahead, over HTTP', async () => {
+    // Start just after a second ticks over, so the app reads the same second as the signer.
+    const alignToSecond = async () => {
+      while (Date.now() % 1000 > 150) await new Promise((r) => setTimeout(r, 5));
+    };
+    for (const [skew, slug] of [
+      [-300, 'edge-past'],
+      [300, 'edge-future'],
+      [-299, 'edge-299'],
+    ] as const) {
+      const id = `edge-${slug}`;
+      const body = slashCommandBody({
+        text: `team create ${slug}`,
+        userId: 'UMGR',
+        responseUrl: app.fake.responseUrl(id),
+      });
+      await alignToSecond();
+      const res = await postSigned(app.url, body, { secret: SECRET, timestamp: nowSeconds() + skew });
+      expect(res.status, `skew ${skew}`).toBe(200);
+      const calls = await app.fake.waitFor((cs) => cs.some((c) => c.responseUrlId === id));
+      expect(String(calls.find((c) => c.responseUrlId === id)?.body.text)).toContain(`Created *${slug}*`);
+      expect(app.runtime.services.teams.bySlug(slug)?.managerId).toBe('UMGR');
+    }
+    // One second further out on either side is refused.
+    for (const skew of [-301, 301]) {
+      const body = slashCommandBody({
+        text: 'team create edge-out',
+        userId: 'UMGR',
+        responseUrl: app.fake.responseUrl(`out${skew}`),
+      });
+      await alignToSecond();
+      expect(
+        (await postSigned(app.url, body, { secret: SECRET, timestamp: nowSeconds() + skew })).status,
+      ).toBe(401);
+    }
+    expect(app.runtime.services.teams.bySlug('edge-out')).toBeUndefined();
+  });
+});
+
+describe('other routes and methods', () => {
+  it('answers only POST on the events path; health is open', async () => {
+    const origin = new URL(app.url).origin;
+    expect((await fetch(app.url)).status).toBe(405);
+    expect((await fetch(`${origin}/health`)).status).toBe(200);
+    const other = await fetch(`${origin}/slack/other`, { method: 'POST', body: 'x' });
+    expect(other.status).toBe(404);
+  });
+});
+
+describe("Slack's retries", () => {
+  it('stores a retried submission once and answers the retry politely', async () => {
+    const before = snapshotDb(app.dbPath);
+    const body = interactionBody(
+      viewSubmissionPayload({
+        userId: 'U04',
+        callbackId: 'checkin',
+        privateMetadata: String(roundId),
+        values: checkinValues(steady, 'once'),
+      }),
+    );
+    const first = await postSigned(app.url, body, { secret: SECRET });
+    expect(first.status).toBe(200);
+    expect(first.text).toBe('');
+    for (const n of ['1', '2', '3']) {
+      const retry = await postSigned(app.url, body, {
+        secret: SECRET,
+        headers: { 'x-slack-retry-num': n, 'x-slack-retry-reason': 'http_timeout' },
+      });
+      expect(retry.status).toBe(200);
+      expect(JSON.stringify(retry.json)).toContain('already answered');
+    }
+    await app.drain();
+    const after = snapshotDb(app.dbPath);
+    expect(after.tables.responses?.count).toBe((before.tables.responses?.count ?? 0) + 1);
+    expect(app.runtime.services.rounds.counts(roundId).answered).toBe(2);
+    // One "recorded" update for U04's DM, not four.
+    expect(app.fake.callsTo('chat.update').filter((c) => c.body.channel === 'DU04')).toHaveLength(1);
+  });
+
+  it('acts once on a retried command or event', async () => {
+    await app.command('UMGR', 'team create retried');
+    await app.command('UMGR', 'team add retried <@U07>');
+    const send = async (n?: string) => {
+      const id = `retry-${n ?? 0}`;
+      const body = slashCommandBody({
+        text: 'checkin retried',
+        userId: 'UMGR',
+        responseUrl: app.fake.responseUrl(id),
+      });
+      const res = await postSigned(app.url, body, {
+        secret: SECRET,
+        headers: n ? { 'x-slack-retry-num': n, 'x-slack-retry-reason': 'http_timeout' } : {},
+      });
+      expect(res.status).toBe(200);
+      const calls = await app.fake.waitFor((cs) => cs.some((c) => c.responseUrlId === id));
+      return String(calls.find((c) => c.responseUrlId === id)?.body.text);
+    };
+    expect(await send()).toContain('is open');
+    expect(await send('1')).toContain('already has a check-in open');
+    await app.drain();
+    expect(app.fake.dmsTo('U07')).toHaveLength(1);
+
+    const event = homeOpened('U07');
+    const publishes = () => app.fake.callsTo('views.publish').length;
+    const p0 = publishes();
+    expect(
+      (await postSigned(app.url, event, { secret: SECRET, contentType: 'application/json' })).status,
+    ).toBe(200);
+    const retried = await postSigned(app.url, event, {
+      secret: SECRET,
+      contentType: 'application/json',
+      headers: { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' },
+    });
+    expect(retried.status).toBe(200);
+    await app.fake.waitFor(() => publishes() >= p0 + 1);
+    await new Promise((r) => setTimeout(r, 150));
+    // The retry (same event id) is recognised and not acted on again.
+    expect(publishes() - p0).toBe(1);
+    expect(app.fake.dmsTo('U07')).toHaveLength(1);
+  });
+});
