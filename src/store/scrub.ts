@@ -26,7 +26,40 @@ export function scrubNow(db: Db, log: Logger): boolean {
   }
 }
 
+/** Empties the WAL into the file: cheap, and it erases the trail of which commit did what. */
+function checkpoint(db: Db, log: Logger): void {
+  if (!db.open || db.inTransaction) return;
+  const busyTimeout = db.pragma('busy_timeout', { simple: true }) as number;
+  db.pragma('busy_timeout = 0');
+  try {
+    db.pragma('wal_checkpoint(TRUNCATE)');
+  } catch (err) {
+    log.warn(`checkpoint skipped: ${err instanceof Error ? err.message : String(err)}`);
+  } finally {
+    db.pragma(`busy_timeout = ${busyTimeout}`);
+  }
+}
+
+/** The full rewrite costs time in proportion to the database: after answers, at most this often. */
+export const ANSWER_SCRUB_DELAY_MS = 30_000;
+
 const scheduled = new WeakSet<Db>();
+const throttled = new WeakSet<Db>();
+
+/**
+ * After an acknowledged answer: the WAL is emptied at once (the commit that paired an answer with an
+ * invite is gone from the files), and the file itself is rewritten within ANSWER_SCRUB_DELAY_MS, once
+ * for all the answers of a busy minute rather than once each, so acknowledgements stay fast.
+ */
+export function scrubAfterAnswer(db: Db, log: Logger): void {
+  setImmediate(() => checkpoint(db, log));
+  if (throttled.has(db)) return;
+  throttled.add(db);
+  setTimeout(() => {
+    throttled.delete(db);
+    scrubNow(db, log);
+  }, ANSWER_SCRUB_DELAY_MS).unref();
+}
 
 /** Scrubs right after the current work (an acknowledged answer), once however many ask at a time. */
 export function scrubSoon(db: Db, log: Logger): void {

@@ -39,6 +39,21 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
+/** What a person reads in a message: its fallback text and every text in its blocks. */
+export function messageText(body: Record<string, unknown>): string {
+  const texts: string[] = [String(body.text ?? '')];
+  const walk = (v: unknown): void => {
+    if (Array.isArray(v)) v.forEach(walk);
+    else if (v && typeof v === 'object') {
+      const o = v as Record<string, unknown>;
+      if (typeof o.text === 'string') texts.push(o.text);
+      for (const [k, x] of Object.entries(o)) if (k !== 'text' || typeof x !== 'string') walk(x);
+    }
+  };
+  walk(body.blocks);
+  return texts.join('\n');
+}
+
 const radio = (v: number) => ({ answer: { type: 'radio_buttons', selected_option: { value: String(v) } } });
 
 export const checkinValues = (a: AnswerValues, note?: string) => ({
@@ -95,7 +110,7 @@ export async function startTestApp(
       if (res.status !== 200) return { status: res.status, reply: res.text };
       const calls = await fake.waitFor((cs) => cs.some((c) => c.responseUrlId === id));
       const reply = calls.find((c) => c.responseUrlId === id);
-      return { status: res.status, reply: String(reply?.body.text ?? '') };
+      return { status: res.status, reply: messageText(reply?.body ?? {}) };
     },
     async openCheckin(userId, roundId) {
       const before = fake.callsTo('views.open').length;

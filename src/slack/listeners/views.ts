@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Services } from '../../context.ts';
 import { type Answers, DIMENSIONS, NOTE_MAX_LENGTH, type Score } from '../../domain/dimensions.ts';
 import { queueRecordedNotice } from '../../jobs/rounds.ts';
-import { scrubSoon } from '../../store/scrub.ts';
+import { scrubAfterAnswer } from '../../store/scrub.ts';
 import { CHECKIN_CALLBACK, NOTE_BLOCK } from '../blocks/checkin.ts';
 
 const Submission = z.object({
@@ -99,8 +99,8 @@ export function registerViews(app: App, s: Services): void {
     // The answer is committed before Slack closes the modal: an acknowledged answer is never lost.
     if (outcome.ok) {
       await ack();
-      // The answer's position in the file and the WAL would tell when it arrived: rewrite them.
-      scrubSoon(s.db, s.log);
+      // The WAL pairs this answer with its invite, and its place in the file tells when it came: scrub both.
+      scrubAfterAnswer(s.db, s.log);
     } else await ack({ response_action: 'errors', errors: { [DIMENSIONS[0]]: outcome.message } });
   });
 }
