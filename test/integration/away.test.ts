@@ -1,9 +1,9 @@
 // "Away": from the DM button and from /teamhealth away. An away member gets no reminder and counts as
 // not invited; the DM says so; rounds that open while they are away skip them.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { blockActionPayload, interactionBody, postSigned } from '../../src/fake/signing.ts';
 import { tick } from '../../src/jobs/rounds.ts';
 import { SECRET, startTestApp, type TestApp } from '../support/harness.ts';
-import { blockActionPayload, interactionBody, postSigned } from '../support/signing.ts';
 
 const MEMBERS = ['U01', 'U02', 'U03', 'U04'];
 const DAY = 24 * 3_600_000;

@@ -1,8 +1,13 @@
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  interactionBody,
+  postSigned,
+  slashCommandBody,
+  viewSubmissionPayload,
+} from '../../src/fake/signing.ts';
 import { assertModalWithinLimits, assertWithinSlackLimits } from '../support/blockLimits.ts';
 import { SECRET, startTestApp, type TestApp } from '../support/harness.ts';
-import { interactionBody, postSigned, slashCommandBody, viewSubmissionPayload } from '../support/signing.ts';
 
 const MEMBERS = ['U01', 'U02', 'U03', 'U04', 'U05', 'U06'];
 const steady = { energy: 4, boundaries: 3, ownership: 5, recognition: 2 };

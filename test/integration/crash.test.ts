@@ -5,12 +5,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type FakeSlack, startFakeSlack } from '../support/fakeSlack.ts';
+import { type FakeSlack, startFakeSlack } from '../../src/fake/fakeSlack.ts';
+import {
+  interactionBody,
+  postSigned,
+  slashCommandBody,
+  viewSubmissionPayload,
+} from '../../src/fake/signing.ts';
 import { checkinValues } from '../support/harness.ts';
 import { startNodeProcess } from '../support/nodeProcess.ts';
 import type { AppProcess } from '../support/process.ts';
 import { freePort } from '../support/process.ts';
-import { interactionBody, postSigned, slashCommandBody, viewSubmissionPayload } from '../support/signing.ts';
 
 const SECRET = 'crash-secret';
 const TEAM_SIZE = 200;

@@ -4,8 +4,7 @@
 // nothing user-typed reaches Slack as a live mention, and every reply a person sees is a sentence.
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RecordedCall } from '../support/fakeSlack.ts';
-import { type AnswerValues, checkinValues, SECRET, startTestApp, type TestApp } from '../support/harness.ts';
+import type { RecordedCall } from '../../src/fake/fakeSlack.ts';
 import {
   blockActionPayload,
   interactionBody,
@@ -13,7 +12,8 @@ import {
   postSigned,
   slashCommandBody,
   viewSubmissionPayload,
-} from '../support/signing.ts';
+} from '../../src/fake/signing.ts';
+import { type AnswerValues, checkinValues, SECRET, startTestApp, type TestApp } from '../support/harness.ts';
 import { type DbSnapshot, rowKey, rowsOf, snapshotDb } from '../support/snapshot.ts';
 
 const SEED = 0x7ea3_4ea1;

@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type FakeSlack, startFakeSlack } from '../support/fakeSlack.ts';
+import { type FakeSlack, startFakeSlack } from '../../src/fake/fakeSlack.ts';
+import { postSigned, slashCommandBody } from '../../src/fake/signing.ts';
 import { freePort, startProcess } from '../support/process.ts';
-import { postSigned, slashCommandBody } from '../support/signing.ts';
 
 const SECRET = 'process-secret';
 

@@ -5,10 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type FakeSlack, startFakeSlack } from '../support/fakeSlack.ts';
+import { type FakeSlack, startFakeSlack } from '../../src/fake/fakeSlack.ts';
+import { postSigned, slashCommandBody } from '../../src/fake/signing.ts';
 import { startNodeProcess } from '../support/nodeProcess.ts';
 import { type AppProcess, freePort } from '../support/process.ts';
-import { postSigned, slashCommandBody } from '../support/signing.ts';
 
 const SECRET = 'restart-secret';
 const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];

@@ -1,13 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { assertModalWithinLimits, assertWithinSlackLimits } from '../support/blockLimits.ts';
-import { SECRET, startTestApp, type TestApp } from '../support/harness.ts';
 import {
   blockActionPayload,
   interactionBody,
   postSigned,
   slashCommandBody,
   viewSubmissionPayload,
-} from '../support/signing.ts';
+} from '../../src/fake/signing.ts';
+import { assertModalWithinLimits, assertWithinSlackLimits } from '../support/blockLimits.ts';
+import { SECRET, startTestApp, type TestApp } from '../support/harness.ts';
 
 type View = Record<string, unknown>;
 type Block = Record<string, unknown> & { type: string; block_id?: string };

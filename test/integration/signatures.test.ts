@@ -2,8 +2,6 @@
 // a request inside the five-minute window passes, and Slack's own retries never act twice.
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { verifySignature } from '../../src/slack/receiver.ts';
-import { checkinValues, SECRET, startTestApp, type TestApp } from '../support/harness.ts';
 import {
   blockActionPayload,
   interactionBody,
@@ -11,7 +9,9 @@ import {
   signSlackRequest,
   slashCommandBody,
   viewSubmissionPayload,
-} from '../support/signing.ts';
+} from '../../src/fake/signing.ts';
+import { verifySignature } from '../../src/slack/receiver.ts';
+import { checkinValues, SECRET, startTestApp, type TestApp } from '../support/harness.ts';
 import { type DbSnapshot, snapshotDb } from '../support/snapshot.ts';
 
 const MEMBERS = ['U01', 'U02', 'U03', 'U04', 'U05'];

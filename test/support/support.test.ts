@@ -1,8 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { App, LogLevel, verifySlackRequest, webApi } from '@slack/bolt';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { assertModalWithinLimits, assertWithinSlackLimits } from './blockLimits.ts';
-import { type FakeSlack, startFakeSlack } from './fakeSlack.ts';
+import { type FakeSlack, startFakeSlack } from '../../src/fake/fakeSlack.ts';
 import {
   blockActionPayload,
   interactionBody,
@@ -10,7 +9,8 @@ import {
   signSlackRequest,
   slashCommandBody,
   viewSubmissionPayload,
-} from './signing.ts';
+} from '../../src/fake/signing.ts';
+import { assertModalWithinLimits, assertWithinSlackLimits } from './blockLimits.ts';
 
 const { ErrorCode, WebClient } = webApi;
 
