@@ -40,7 +40,10 @@ const schema = z
     PORT: intFrom('PORT', 0, 65535).default(3000),
     DATABASE_PATH: databasePath,
     SLACK_API_URL: z
-      .url({ error: 'SLACK_API_URL must be a URL such as https://slack.com/api/' })
+      .url({
+        protocol: /^https?$/,
+        error: 'SLACK_API_URL must be an http(s) URL such as https://slack.com/api/',
+      })
       .transform((u) => (u.endsWith('/') ? u : `${u}/`))
       .optional(),
     ADMIN_USER_IDS: z
@@ -60,11 +63,15 @@ const schema = z
       .refine(isTimezone, 'DEFAULT_TIMEZONE must be an IANA time zone such as Europe/Berlin'),
     MIN_RESPONSES: minResponses,
     LOG_LEVEL: z
-      .enum(['debug', 'info', 'warn', 'error'], 'LOG_LEVEL must be debug, info, warn or error')
-      .default('info'),
+      .string()
+      .trim()
+      .toLowerCase()
+      .default('info')
+      .pipe(z.enum(['debug', 'info', 'warn', 'error'], 'LOG_LEVEL must be debug, info, warn or error')),
     RETENTION_WEEKS: intFrom('RETENTION_WEEKS', 1, 10_000).default(104),
     REMINDER_HOURS: intFrom('REMINDER_HOURS', 1, 24 * 14).default(24),
-    ROUND_WINDOW_HOURS: intFrom('ROUND_WINDOW_HOURS', 2, 24 * 14).default(72),
+    // Under a week, so a weekly round has closed before the next one opens.
+    ROUND_WINDOW_HOURS: intFrom('ROUND_WINDOW_HOURS', 2, 24 * 7 - 1).default(72),
     SLACK_TIMEOUT_MS: intFrom('SLACK_TIMEOUT_MS', 100, 120_000).default(10_000),
   })
   .refine((c) => c.SLACK_APP_TOKEN !== undefined || c.SLACK_SIGNING_SECRET !== undefined, {
@@ -100,7 +107,8 @@ export class ConfigError extends Error {}
 
 const firstIssue = (error: z.ZodError): ConfigError => {
   const issue = error.issues[0];
-  const variable = issue?.path.join('.') || 'environment';
+  // The variable, not the position inside it (ADMIN_USER_IDS.2 would puzzle anyone).
+  const variable = String(issue?.path[0] ?? 'environment');
   const message = issue?.message ?? 'is invalid';
   return new ConfigError(message.includes(variable) ? message : `${variable}: ${message}`);
 };

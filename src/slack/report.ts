@@ -5,7 +5,8 @@ import { summarize } from '../domain/summary.ts';
 import type { Team } from '../store/teams.ts';
 import { insightBlocks } from './blocks/insights.ts';
 import { summaryMessage } from './blocks/summary.ts';
-import { type Message, section } from './blocks/text.ts';
+import { context, type Message, section } from './blocks/text.ts';
+import { liveCountLine } from './liveCount.ts';
 
 export const cryptoRandom = (): number => randomInt(0, 2 ** 32) / 2 ** 32;
 
@@ -42,9 +43,16 @@ export function teamReport(s: Services, team: Team): Message | null {
   };
 }
 
-export function reportMessage(s: Services, team: Team): Message {
+/** `/teamhealth report`: the latest closed round, and for a round still open only how many answered. */
+export function reportMessage(s: Services, team: Team, viewer: string): Message {
+  const live = liveCountLine(s, team, viewer);
+  const open = s.rounds.openFor(team.id);
+  const liveBlocks = live && open ? [context(`Round ${open.number} is open: ${live}.`)] : [];
   const report = teamReport(s, team);
-  if (report) return report;
-  const text = `*${team.slug}* has no closed round yet. \`/teamhealth checkin ${team.slug}\` opens one now.`;
-  return { text, blocks: [section(text)] };
+  if (report)
+    return { text: report.text, blocks: [...report.blocks.slice(0, 50 - liveBlocks.length), ...liveBlocks] };
+  const text = `*${team.slug}* has no closed round yet.${
+    open ? '' : ` \`/teamhealth checkin ${team.slug}\` opens one now.`
+  }`;
+  return { text, blocks: [section(text), ...liveBlocks] };
 }

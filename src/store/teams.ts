@@ -77,9 +77,12 @@ export function teamStore(db: Db) {
     `DELETE FROM invites WHERE user_id = ? AND answered = 0
        AND round_id IN (SELECT id FROM rounds WHERE closed_at IS NULL)`,
   );
-  const dropQueued = db.prepare<[string, string]>(
-    "DELETE FROM outbox WHERE status != 'sending' AND (key LIKE 'invite:%:' || ? OR key LIKE 'reminder:%:' || ?)",
+  // Deliveries still queued for the user as a member (check-ins, reminders, notices).
+  const dropQueued = db.prepare<{ user: string }>(
+    `DELETE FROM outbox WHERE status != 'sending' AND (key LIKE 'invite:%:' || :user
+       OR key LIKE 'reminder:%:' || :user OR key LIKE 'recorded:%:' || :user OR key LIKE 'away:%:' || :user)`,
   );
+
   const anonymizeInvite = db.prepare<[string, string, number]>(
     'UPDATE invites SET user_id = ?, dm_channel = NULL, dm_ts = NULL WHERE user_id = ? AND round_id = ?',
   );
@@ -160,7 +163,7 @@ export function teamStore(db: Db) {
     forget: db.transaction((userId: string): { memberships: number } => {
       const memberships = forgetMemberships.run(userId).changes;
       dropOpenInvites.run(userId);
-      dropQueued.run(userId, userId);
+      dropQueued.run({ user: userId });
       // Their absence and whether Slack could reach them are personal records too.
       clearAway.run(userId);
       clearUnreachable.run(userId);

@@ -215,3 +215,19 @@ describe('requests that are not from Slack', () => {
     expect(res.json).toMatchObject({ response_action: 'errors' });
   });
 });
+
+describe('a round still open', () => {
+  it('shows the manager only whether the threshold is reached, then the count, never scores', async () => {
+    const roundId = await teamWithRound();
+    for (const u of MEMBERS.slice(0, 4)) await app.submit(u, roundId, steady);
+    const early = await app.command('UMGR', 'report alpha');
+    expect(early.reply).toContain('fewer than 5 answered so far');
+    expect(early.reply).not.toContain('4 of 6');
+    await app.submit('U05', roundId, steady);
+    const later = await app.command('UMGR', 'report alpha');
+    expect(later.reply).toContain('5 of 6 answered so far');
+    expect(later.reply).not.toContain('Energy');
+    const member = await app.command('U01', 'report alpha');
+    expect(member.reply).not.toContain('answered so far');
+  });
+});

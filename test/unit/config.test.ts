@@ -136,3 +136,22 @@ describe('parseConfig stops start-up with one line naming the variable', () => {
     expect(named).toHaveLength(1);
   });
 });
+
+describe('parseConfig, forgiving where it is safe and strict where it matters', () => {
+  it('accepts LOG_LEVEL in any case', () => {
+    expect(parseConfig({ ...HTTP, LOG_LEVEL: 'DEBUG' }).logLevel).toBe('debug');
+  });
+
+  it('names the variable, not a position inside it', () => {
+    const message = startupError({ ...HTTP, ADMIN_USER_IDS: 'U1,bob' });
+    expect(message).toMatch(/^ADMIN_USER_IDS must be Slack user ids/);
+    expect(message).not.toContain('ADMIN_USER_IDS.');
+  });
+
+  it('refuses a Web API URL that is not http(s), and a round window of a week or more', () => {
+    expect(startupError({ ...HTTP, SLACK_API_URL: 'ftp://example.com/api' })).toContain('SLACK_API_URL');
+    expect(startupError({ ...HTTP, ROUND_WINDOW_HOURS: '168' })).toContain(
+      'ROUND_WINDOW_HOURS must be at most 167',
+    );
+  });
+});

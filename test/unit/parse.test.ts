@@ -318,3 +318,18 @@ describe('parseCommand: echoed text is escaped', () => {
     expect(r.error.length).toBeLessThan(200);
   });
 });
+
+describe('a mistyped command', () => {
+  it('gets the usage line of the command it most likely meant', () => {
+    const r = parseCommand('chekin core');
+    expect(r).toMatchObject({ ok: false, usage: USAGE.checkin });
+    expect(!r.ok && r.error).toContain('Did you mean `checkin`?');
+    expect(parseCommand('raport')).toMatchObject({ ok: false, usage: USAGE.report });
+  });
+
+  it('gets the team lines for a mistyped `team`, and only help for a word far from any command', () => {
+    const team = parseCommand('taem list');
+    expect(!team.ok && team.usage).toContain(USAGE.list);
+    expect(parseCommand('banana')).toMatchObject({ ok: false, usage: null });
+  });
+});

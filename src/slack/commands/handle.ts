@@ -246,7 +246,7 @@ export async function handleCommand(
       // An archived team's reports stay readable by its manager, its lead and admins.
       const found = managedTeam(s, slug, caller, 'allow');
       if ('error' in found) return found.error;
-      return reportMessage(s, found.team);
+      return reportMessage(s, found.team, caller);
     }
     case 'digest':
       return digestMessage(s, caller);
@@ -277,9 +277,14 @@ export async function handleCommand(
       return deliveriesCommand(s, caller);
     case 'forget': {
       const removed = s.teams.forget(caller);
+      // Managing and leading are roles on a team, not records about the person: they stay.
+      const managed = s.teams.forUser(caller).filter((t) => t.managerId === caller || t.leadId === caller);
       return reply(
-        `Done: removed you from ${removed.memberships} team${removed.memberships === 1 ? '' : 's'} and removed your invites. ` +
-          'Your past answers stay, still anonymous: nothing ever linked them to you.',
+        `Done: removed you from ${removed.memberships} team${removed.memberships === 1 ? '' : 's'} and removed your invites` +
+          '. Your past answers stay, still anonymous: nothing ever linked them to you.' +
+          (managed.length > 0
+            ? ` You still manage or lead ${managed.map((t) => `*${t.slug}*`).join(', ')}: those roles belong to the teams and stay.`
+            : ''),
       );
     }
   }

@@ -56,6 +56,49 @@ const TEAM = /^[a-z0-9-]{1,40}$/;
 const USER_MENTION = /^<@([UW][A-Za-z0-9]+)(?:\|[^>]*)?>$/;
 const GROUP_MENTION = /^<!subteam\^([A-Za-z0-9]+)(?:\|[^>]*)?>$/;
 
+/** Each top-level word and the usage it stands for (null: the team commands). */
+const VERBS: Record<string, UsageKey | null> = {
+  help: 'help',
+  setup: 'setup',
+  team: null,
+  checkin: 'checkin',
+  close: 'close',
+  report: 'report',
+  digest: 'digest',
+  privacy: 'privacy',
+  'forget-me': 'forget',
+  away: 'away',
+  status: 'status',
+};
+
+/** Edit distance, to tell `chekin` meant `checkin`. */
+function distance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) {
+      row[j] = Math.min(
+        (prev[j] ?? 0) + 1,
+        (row[j - 1] ?? 0) + 1,
+        (prev[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
+    }
+    prev = row;
+  }
+  return prev[b.length] ?? 0;
+}
+
+/** An unknown first word: the usage of the command it most likely meant, if one is close. */
+function unknownVerb(verb: string): UsageError {
+  const word = verb.toLowerCase();
+  const [best] = Object.keys(VERBS)
+    .map((v) => ({ v, d: distance(word, v) }))
+    .filter(({ d }) => d <= 2)
+    .sort((a, b) => a.d - b.d);
+  if (!best) return new UsageError(`I don't know ${quote(verb)}.`, 'help');
+  return new UsageError(`I don't know ${quote(verb)}. Did you mean \`${best.v}\`?`, VERBS[best.v] ?? null);
+}
+
 /** Echoes a bit of what the user typed, escaped and short, so it can never ping or break formatting. */
 const quote = (s: string): string => `\`${escapeText(s.slice(0, 40)).replace(/`/g, "'")}\``;
 
@@ -250,7 +293,7 @@ export function parseCommand(text: string): ParseResult {
           noMore(rest, 'status');
           return { kind: 'deliveries' };
         default:
-          throw new UsageError(`I don't know ${quote(verb ?? '')}.`, 'help');
+          throw unknownVerb(verb ?? '');
       }
     })();
     return { ok: true, command };

@@ -16,9 +16,12 @@ export function registerCommands(app: App, s: Services): void {
     // Ack first: Slack shows a timeout after 3 s, whatever the work still to do.
     const input = SlashCommand.safeParse(command);
     if (!input.success) {
+      const tooLong = typeof command.text === 'string' && command.text.length > 4000;
       await ack({
         response_type: 'ephemeral',
-        text: 'That command did not come through as expected. Try again.',
+        text: tooLong
+          ? 'That command is too long (over 4000 characters). Add people in a few smaller batches.'
+          : 'That command did not come through as expected. Try again.',
       });
       return;
     }

@@ -15,7 +15,9 @@ export function registerEvents(app: App, s: Services): void {
     await next();
   });
   app.event('app_home_opened', async ({ event, client }) => {
-    if (event.tab !== 'home') return;
+    // Only a real user id reaches the database or Slack; anything else is dropped here.
+    if (event.tab !== 'home' || typeof event.user !== 'string' || !/^[UW][A-Za-z0-9]+$/.test(event.user))
+      return;
     try {
       await client.views.publish({ user_id: event.user, view: homeView(s, event.user, new Date()) as never });
     } catch (err) {
