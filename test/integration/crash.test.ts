@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mulberry32 } from '../../src/domain/stats.ts';
 import { type FakeSlack, startFakeSlack } from '../../src/fake/fakeSlack.ts';
 import {
   interactionBody,
@@ -13,26 +14,13 @@ import {
   viewSubmissionPayload,
 } from '../../src/fake/signing.ts';
 import { checkinValues } from '../support/harness.ts';
-import { startNodeProcess } from '../support/nodeProcess.ts';
 import type { AppProcess } from '../support/process.ts';
-import { freePort } from '../support/process.ts';
+import { freePort, startProcess } from '../support/process.ts';
 
 const SECRET = 'crash-secret';
 const TEAM_SIZE = 200;
 const TRIALS = 10;
 const MEMBERS = Array.from({ length: TEAM_SIZE }, (_, i) => `U${String(i + 1).padStart(4, '0')}`);
-
-/** mulberry32: a small seeded generator, so a failing trial can be replayed. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SEED = Number(process.env.CRASH_SEED ?? 20240601);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -46,7 +34,7 @@ let app: AppProcess | undefined;
 let replies = 0;
 
 async function boot(): Promise<AppProcess> {
-  const p = startNodeProcess(env);
+  const p = startProcess(env);
   await p.waitForOutput(/listening on port/);
   return p;
 }
@@ -133,7 +121,7 @@ afterAll(async () => {
 
 describe('kill -9 during a fan-out of 200 check-ins', () => {
   it(`sends every invitee exactly one DM, repeating at most the one in flight at each kill (${TRIALS} trials)`, async () => {
-    const random = seeded(SEED);
+    const random = mulberry32(SEED);
     let duplicates = 0;
     for (let t = 1; t <= TRIALS; t++) {
       const slug = `crash-${t}`;

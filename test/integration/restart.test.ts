@@ -7,8 +7,7 @@ import Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type FakeSlack, startFakeSlack } from '../../src/fake/fakeSlack.ts';
 import { postSigned, slashCommandBody } from '../../src/fake/signing.ts';
-import { startNodeProcess } from '../support/nodeProcess.ts';
-import { type AppProcess, freePort } from '../support/process.ts';
+import { type AppProcess, freePort, startProcess } from '../support/process.ts';
 
 const SECRET = 'restart-secret';
 const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
@@ -51,7 +50,7 @@ afterEach(async () => {
 });
 
 async function boot(): Promise<AppProcess> {
-  running = startNodeProcess(env);
+  running = startProcess(env);
   await running.waitForOutput(/listening on port/);
   return running;
 }

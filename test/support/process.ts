@@ -4,7 +4,6 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 
 const ROOT = join(import.meta.dirname, '..', '..');
-const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
 
 export interface AppProcess {
   child: ChildProcess;
@@ -24,9 +23,12 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-/** Runs the app the way `npm start` does (tsx src/main.ts), with only the given environment. */
+/**
+ * Runs src/main.ts as `npm start` does, but in a single node process (`node --import tsx`) so a signal —
+ * SIGKILL above all — reaches the app itself (the tsx binary runs it in a child it cannot relay SIGKILL to).
+ */
 export function startProcess(env: Record<string, string>): AppProcess {
-  const child = spawn(TSX, ['src/main.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -48,8 +50,11 @@ export function startProcess(env: Record<string, string>): AppProcess {
     async waitForOutput(pattern, timeoutMs = 20_000) {
       const deadline = Date.now() + timeoutMs;
       while (!pattern.test(out)) {
-        if (child.exitCode !== null)
-          throw new Error(`process exited (${child.exitCode}) before ${pattern}:\n${out}`);
+        if (child.exitCode !== null || child.signalCode !== null) {
+          throw new Error(
+            `process exited (${child.exitCode ?? child.signalCode}) before ${pattern}:\n${out}`,
+          );
+        }
         if (Date.now() > deadline) throw new Error(`timed out waiting for ${pattern}:\n${out}`);
         await new Promise((r) => setTimeout(r, 50));
       }

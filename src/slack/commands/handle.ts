@@ -57,6 +57,17 @@ function managedTeam(
   return { team };
 }
 
+/** The zone a schedule command names (or the current one when it names none), or the reply saying why not. */
+function zoneOr(given: string | null, current: string): { zone: string } | { error: Message } {
+  const zone = given === null ? current : normalizeTimezone(given);
+  if (zone !== null && isValidTimezone(zone)) return { zone };
+  return {
+    error: reply(
+      `${escapeText(given ?? '')} is not a time zone I know. Use an IANA name such as Europe/Berlin or America/New_York.`,
+    ),
+  };
+}
+
 const list = (ids: readonly string[]): string => ids.map(mention).join(', ');
 
 function statusMessage(s: Services, caller: string, now: Date): Message {
@@ -167,16 +178,12 @@ export async function handleCommand(
     case 'schedule': {
       const found = managedTeam(s, command.team, caller);
       if ('error' in found) return found.error;
-      const zone = command.timezone === null ? found.team.timezone : normalizeTimezone(command.timezone);
-      if (zone === null || !isValidTimezone(zone)) {
-        return reply(
-          `${escapeText(command.timezone ?? '')} is not a time zone I know. Use an IANA name such as Europe/Berlin or America/New_York.`,
-        );
-      }
-      s.teams.setSchedule(found.team.id, command.weekday, command.time, zone, now);
-      const schedule = { weekday: command.weekday, time: command.time, timezone: zone };
+      const zone = zoneOr(command.timezone, found.team.timezone);
+      if ('error' in zone) return zone.error;
+      s.teams.setSchedule(found.team.id, command.weekday, command.time, zone.zone, now);
+      const schedule = { weekday: command.weekday, time: command.time, timezone: zone.zone };
       return reply(
-        `*${found.team.slug}* checks in ${describeSchedule(schedule)}. Next: ${describeInstant(nextSlot(schedule, now), zone)}.`,
+        `*${found.team.slug}* checks in ${describeSchedule(schedule)}. Next: ${describeInstant(nextSlot(schedule, now), zone.zone)}.`,
       );
     }
     case 'list': {
@@ -255,16 +262,12 @@ export async function handleCommand(
         return reply('You lead no team, so there is no digest to schedule.');
       }
       const current = s.leads.ensure(caller, s.config.defaultTimezone, now);
-      const zone = command.timezone === null ? current.timezone : normalizeTimezone(command.timezone);
-      if (zone === null || !isValidTimezone(zone)) {
-        return reply(
-          `${escapeText(command.timezone ?? '')} is not a time zone I know. Use an IANA name such as Europe/Berlin.`,
-        );
-      }
-      s.leads.setSchedule(caller, command.weekday, command.time, zone, now);
-      const schedule = { weekday: command.weekday, time: command.time, timezone: zone };
+      const zone = zoneOr(command.timezone, current.timezone);
+      if ('error' in zone) return zone.error;
+      s.leads.setSchedule(caller, command.weekday, command.time, zone.zone, now);
+      const schedule = { weekday: command.weekday, time: command.time, timezone: zone.zone };
       return reply(
-        `Your digest comes ${describeSchedule(schedule)}. Next: ${describeInstant(nextSlot(schedule, now), zone)}.`,
+        `Your digest comes ${describeSchedule(schedule)}. Next: ${describeInstant(nextSlot(schedule, now), zone.zone)}.`,
       );
     }
     case 'archive':
