@@ -19,8 +19,7 @@ export function applyRetention(s: Services, now: Date): MaintenanceResult {
     const ids = s.rounds.deleteClosedBefore(cutoff);
     s.outbox.dropFailedOfRounds(ids);
     s.outbox.dropFailedDigestsBefore(cutoff);
-    // Digest slots that old can never be due again.
-    s.db.prepare('DELETE FROM digests_sent WHERE slot < ?').run(cutoff.getTime());
+    s.leads.pruneSentBefore(cutoff);
     s.teams.pruneAway(now);
     return ids;
   })();

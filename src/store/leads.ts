@@ -59,5 +59,9 @@ export function leadStore(db: Db) {
     },
     /** True when this call recorded the digest for that slot, so it is queued exactly once. */
     markSent: (leadId: string, slot: Date): boolean => markSent.run(leadId, slot.getTime()).changes === 1,
+    /** Digest slots older than the cutoff can never be due again. */
+    pruneSentBefore: (cutoff: Date): void => {
+      pruneSent.run(cutoff.getTime());
+    },
   };
 }
