@@ -40,6 +40,7 @@ export function leadStore(db: Db) {
   const markSent = db.prepare<[string, number]>(
     'INSERT OR IGNORE INTO digests_sent (lead_id, slot) VALUES (?, ?)',
   );
+  const pruneSent = db.prepare<[number]>('DELETE FROM digests_sent WHERE slot < ?');
 
   return {
     settings: (leadId: string): LeadSettings | undefined => {
