@@ -73,6 +73,10 @@ const schema = z
     // Under a week, so a weekly round has closed before the next one opens.
     ROUND_WINDOW_HOURS: intFrom('ROUND_WINDOW_HOURS', 2, 24 * 7 - 1).default(72),
     SLACK_TIMEOUT_MS: intFrom('SLACK_TIMEOUT_MS', 100, 120_000).default(10_000),
+    // Slack allows chat.postMessage "several hundred" a minute per workspace (and ~1/s per channel);
+    // chat.update is Tier 3 (50+ a minute). 0 turns pacing off (Slack's 429s still pace the outbox).
+    SLACK_POSTMESSAGE_PER_MINUTE: intFrom('SLACK_POSTMESSAGE_PER_MINUTE', 0, 1_000_000).default(300),
+    SLACK_UPDATE_PER_MINUTE: intFrom('SLACK_UPDATE_PER_MINUTE', 0, 1_000_000).default(50),
   })
   .refine((c) => c.SLACK_APP_TOKEN !== undefined || c.SLACK_SIGNING_SECRET !== undefined, {
     path: ['SLACK_SIGNING_SECRET'],
@@ -101,6 +105,10 @@ export interface Config {
   windowHours: number;
   /** How long one Web API call may take before it is abandoned (and retried by the outbox). */
   slackTimeoutMs: number;
+  /** The outbox's pace per Slack method, in calls a minute (0: not paced). */
+  slackBudgets: Readonly<Record<'chat.postMessage' | 'chat.update', number>>;
+  /** The interface the HTTP receiver listens on; all interfaces when unset. Not from the environment: the demo sets 127.0.0.1. */
+  host?: string;
 }
 
 export class ConfigError extends Error {}
@@ -143,5 +151,9 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
     reminderHours: c.REMINDER_HOURS,
     windowHours: c.ROUND_WINDOW_HOURS,
     slackTimeoutMs: c.SLACK_TIMEOUT_MS,
+    slackBudgets: {
+      'chat.postMessage': c.SLACK_POSTMESSAGE_PER_MINUTE,
+      'chat.update': c.SLACK_UPDATE_PER_MINUTE,
+    },
   };
 }

@@ -56,6 +56,7 @@ export async function createServices(
     slack: slack.app.client as unknown as SlackApi,
     transaction: (fn) => db.transaction(fn)(),
     log,
+    budgets: config.slackBudgets,
     // Records DM ids on sent invites; marks deactivated people unreachable and takes their invite back.
     hooks: deliveryHooks(services),
   });

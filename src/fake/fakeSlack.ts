@@ -30,6 +30,8 @@ export interface RateLimits {
   perMethodPerMinute?: Record<string, number>;
   postMessagePerChannelPerSecond?: number;
   postMessageWorkspacePerMinute?: number;
+  /** The workspace budget over a one-second window, for a scaled-down run (the bench). */
+  postMessageWorkspacePerSecond?: number;
 }
 
 export interface FakeSlackOptions {
@@ -38,6 +40,8 @@ export interface FakeSlackOptions {
   rateLimits?: RateLimits;
   /** Every Web API call is answered this many milliseconds after it was received (recorded at once). */
   latencyMs?: number;
+  /** Called as each call (Web API or response_url) is received and recorded, before it is answered. */
+  onCall?: (call: RecordedCall) => void;
 }
 
 export interface FakeSlack {
@@ -161,6 +165,9 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
       }
       if (limits.postMessageWorkspacePerMinute !== undefined) {
         out.push(windowFor('w:postMessage', limits.postMessageWorkspacePerMinute, 60_000));
+      }
+      if (limits.postMessageWorkspacePerSecond !== undefined) {
+        out.push(windowFor('ws:postMessage', limits.postMessageWorkspacePerSecond, 1000));
       }
     }
     return out;
@@ -347,6 +354,7 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
     const token = auth ?? (typeof body.token === 'string' ? body.token : undefined);
     if (token) call.token = token;
     calls.push(call);
+    opts.onCall?.(call);
 
     const answer = api?.[1]
       ? await answerApi(api[1], call, body)

@@ -55,6 +55,46 @@ export const STOP_GRACE_MS = 7000;
 /** Seconds to wait after a failed attempt: 2, 4, 8, 16 … */
 export const backoffMs = (attempts: number): number => 1000 * 2 ** Math.min(attempts, 10);
 
+/** Calls a method may make back to back before pacing spaces them out. */
+export const PACING_BURST = 3;
+
+/**
+ * A method's send budget as a token bucket: `perMinute` calls a minute, spread evenly, with a burst of
+ * at most PACING_BURST. Spreading the budget (rather than spending a minute's worth at once) keeps
+ * under Slack's limit whatever window Slack counts it over, so a fan-out never runs into 429s.
+ */
+export class Pacer {
+  private tokens: number;
+  private readonly perMs: number;
+
+  constructor(
+    perMinute: number,
+    private at: number,
+    private readonly burst: number = PACING_BURST,
+  ) {
+    this.perMs = perMinute / 60_000;
+    this.tokens = burst;
+  }
+
+  private refill(now: number): void {
+    if (now > this.at) {
+      this.tokens = Math.min(this.burst, this.tokens + (now - this.at) * this.perMs);
+      this.at = now;
+    }
+  }
+
+  /** Milliseconds until a call may go (0: now). */
+  waitMs(now: number): number {
+    this.refill(now);
+    return this.tokens >= 1 ? 0 : Math.ceil((1 - this.tokens) / this.perMs);
+  }
+
+  take(now: number): void {
+    this.refill(now);
+    this.tokens -= 1;
+  }
+}
+
 export interface OutboxHooks {
   /** Runs in the same transaction that removes the sent row. */
   onSent(row: OutboxRow, result: Record<string, unknown>): void;
@@ -71,14 +111,20 @@ export interface OutboxWorkerOptions {
   clock?: () => Date;
   /** How often to look for due rows when nobody kicks the worker. */
   idleMs?: number;
+  /** Calls per minute per Slack method, sent evenly (see Pacer); a method not listed, or 0, is not paced. */
+  budgets?: Readonly<Record<string, number>>;
 }
 
 /**
  * Sends the outbox, one delivery in flight at a time, so a crash repeats at most that one.
- * A 429 pauses only the method Slack limited, for as long as Slack asked.
+ * Each method is paced to its budget, so Slack rarely has to say no; a 429 still pauses only the
+ * method Slack limited, for as long as Slack asked.
  */
 export class OutboxWorker {
   private readonly pausedUntil = new Map<string, number>();
+  private readonly pacers = new Map<string, Pacer>();
+  /** Set by sendOne: how long until a method it held back for its budget may send (undefined: none). */
+  private budgetWaitMs: number | undefined;
   private running = false;
   private loop: Promise<void> | undefined;
   private wake: (() => void) | undefined;
@@ -88,6 +134,10 @@ export class OutboxWorker {
 
   constructor(private readonly o: OutboxWorkerOptions) {
     this.clock = o.clock ?? (() => new Date());
+    const now = this.clock().getTime();
+    for (const [method, perMinute] of Object.entries(o.budgets ?? {})) {
+      if (perMinute > 0) this.pacers.set(method, new Pacer(perMinute, now));
+    }
   }
 
   start(): void {
@@ -132,8 +182,16 @@ export class OutboxWorker {
   async sendOne(): Promise<boolean> {
     const now = this.clock().getTime();
     const paused = [...this.pausedUntil].filter(([, until]) => until > now).map(([m]) => m);
+    this.budgetWaitMs = undefined;
+    for (const [method, pacer] of this.pacers) {
+      const wait = pacer.waitMs(now);
+      if (wait === 0) continue;
+      paused.push(method);
+      this.budgetWaitMs = Math.min(wait, this.budgetWaitMs ?? wait);
+    }
     const row = this.o.outbox.claimNext(new Date(now), paused);
     if (!row) return false;
+    this.pacers.get(row.method)?.take(now);
     let result: Record<string, unknown>;
     try {
       result = await this.o.slack.apiCall(row.method, row.payload);
@@ -196,8 +254,11 @@ export class OutboxWorker {
         this.o.log.error(`outbox: ${err instanceof Error ? err.message : String(err)}`);
       }
       if (sent || !this.running) continue;
+      // A method held back for its budget: look again as soon as the budget allows, not at the idle poll.
+      const idleMs = this.o.idleMs ?? 1000;
+      const waitMs = this.budgetWaitMs === undefined ? idleMs : Math.min(idleMs, this.budgetWaitMs);
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, this.o.idleMs ?? 1000);
+        const timer = setTimeout(resolve, waitMs);
         this.wake = () => {
           clearTimeout(timer);
           resolve();

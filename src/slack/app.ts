@@ -44,7 +44,12 @@ export function createSlackApp(s: Services): SlackApp {
   };
   const http =
     config.appToken === undefined
-      ? new GuardedHttpReceiver({ signingSecret: config.signingSecret ?? '', port: config.port, log: s.log })
+      ? new GuardedHttpReceiver({
+          signingSecret: config.signingSecret ?? '',
+          port: config.port,
+          ...(config.host !== undefined && { host: config.host }),
+          log: s.log,
+        })
       : undefined;
   const receiver =
     http ?? new SocketModeReceiver({ appToken: config.appToken as string, logger, logLevel: LogLevel.INFO });

@@ -16,6 +16,10 @@ export function openDatabase(path: string): Db {
   db.pragma('busy_timeout = 5000');
   // Deleted answers and invites are overwritten, not left readable in free pages.
   db.pragma('secure_delete = ON');
+  // SQLite's own default page cache (2 MB), not the 16 MB better-sqlite3 builds in: the OS caches the
+  // file anyway, and a report or digest reads a few pages per team (bench: digest time unchanged, ~12 MB
+  // less resident memory with 600k answers loaded).
+  db.pragma('cache_size = -2000');
   migrate(db);
   return db;
 }

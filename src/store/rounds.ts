@@ -65,6 +65,11 @@ const toInvite = (r: InviteRow): Invite => ({
 
 type ScoreRow = Record<(typeof DIMENSIONS)[number], number>;
 
+/** id, number, opened_at, closed_at, invited, scores packed one digit per dimension per response (or null). */
+type ClosedTuple = [number, number, number, number | null, number, string | null];
+// better-sqlite3 types a raw statement's rows as objects; the tuple above is what it returns.
+type ClosedRow = Record<string, unknown>;
+
 export type RoundStore = ReturnType<typeof roundStore>;
 
 export function roundStore(db: Db) {
@@ -94,9 +99,6 @@ export function roundStore(db: Db) {
   const markReminded = db.prepare<[number]>('UPDATE rounds SET reminded = 1 WHERE id = ? AND reminded = 0');
   const markClosed = db.prepare<[number, number]>(
     'UPDATE rounds SET closed_at = ? WHERE id = ? AND closed_at IS NULL',
-  );
-  const closed = db.prepare<[number, number], RoundRow>(
-    'SELECT * FROM rounds WHERE team_id = ? AND closed_at IS NOT NULL ORDER BY number DESC LIMIT ?',
   );
   const insertInvite = db.prepare<[number, string]>(
     'INSERT OR IGNORE INTO invites (round_id, user_id) VALUES (?, ?)',
@@ -137,12 +139,46 @@ export function roundStore(db: Db) {
   const notes = db.prepare<[number], { note: string }>(
     'SELECT note FROM responses WHERE round_id = ? AND note IS NOT NULL',
   );
+  // A team's history in one query: each closed round with its invite count and its answers packed as
+  // one digit per dimension (scores are 1..5), so a lead's digest of 200 teams runs 200 queries, not 6,600.
+  const closedHistory = db
+    .prepare<[number, number], ClosedRow>(
+      `SELECT r.id, r.number, r.opened_at, r.closed_at,
+         (SELECT count(*) FROM invites i WHERE i.round_id = r.id),
+         (SELECT group_concat(${DIMENSIONS.map((d) => `p.${d}`).join(' || ')}, '')
+            FROM responses p WHERE p.round_id = r.id)
+       FROM rounds r WHERE r.team_id = ? AND r.closed_at IS NOT NULL ORDER BY r.number DESC LIMIT ?`,
+    )
+    .raw();
 
-  const tallyOf = (r: RoundRow): RoundTally => {
-    const distributions = Object.fromEntries(DIMENSIONS.map((d) => [d, emptyDistribution()])) as Record<
+  const emptyDistributions = () =>
+    Object.fromEntries(DIMENSIONS.map((d) => [d, emptyDistribution()])) as Record<
       (typeof DIMENSIONS)[number],
       Distribution
     >;
+
+  const tallyOfPacked = (row: ClosedRow): RoundTally => {
+    const [id, number, openedAt, closedAt, invited, packed] = row as unknown as ClosedTuple;
+    const distributions = emptyDistributions();
+    const scores = packed ?? '';
+    for (let i = 0; i < scores.length; i++) {
+      const dist = distributions[DIMENSIONS[i % DIMENSIONS.length] as (typeof DIMENSIONS)[number]];
+      const score = scores.charCodeAt(i) - 49; // '1' → index 0
+      dist[score] = (dist[score] ?? 0) + 1;
+    }
+    return {
+      roundId: id,
+      number,
+      openedAt: new Date(openedAt),
+      closedAt: closedAt === null ? null : new Date(closedAt),
+      invited,
+      responded: scores.length / DIMENSIONS.length,
+      distributions,
+    };
+  };
+
+  const tallyOf = (r: RoundRow): RoundTally => {
+    const distributions = emptyDistributions();
     let responded = 0;
     for (const row of scores.iterate(r.id)) {
       responded++;
@@ -238,7 +274,7 @@ export function roundStore(db: Db) {
     ),
     /** The team's closed rounds, oldest first, at most `limit` of the latest. */
     closedTallies: (teamId: number, limit: number): RoundTally[] =>
-      closed.all(teamId, limit).reverse().map(tallyOf),
+      closedHistory.all(teamId, limit).reverse().map(tallyOfPacked),
     tally: (roundId: number): RoundTally | undefined => {
       const r = byId.get(roundId);
       return r && tallyOf(r);

@@ -101,6 +101,9 @@ beforeAll(async () => {
     PORT: String(port),
     DATABASE_PATH: dbPath,
     SLACK_API_URL: fake.url,
+    // The fake limits nothing: send as fast as one call at a time allows, so kills land mid fan-out.
+    SLACK_POSTMESSAGE_PER_MINUTE: '0',
+    SLACK_UPDATE_PER_MINUTE: '0',
   };
   app = await boot();
   const mentions = MEMBERS.map((u) => `<@${u}|${u.toLowerCase()}>`).join(' ');

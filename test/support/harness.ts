@@ -79,6 +79,9 @@ export async function startTestApp(
     DATABASE_PATH: dbPath,
     SLACK_API_URL: fake.url,
     MIN_RESPONSES: '5',
+    // The fake answers at once and limits nothing unless asked: no pacing (test/unit/outbox-pacing covers it).
+    SLACK_POSTMESSAGE_PER_MINUTE: '0',
+    SLACK_UPDATE_PER_MINUTE: '0',
     ...env,
   });
   const logs: string[] = [];

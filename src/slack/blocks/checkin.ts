@@ -116,7 +116,7 @@ export function checkinModal(team: string, roundId: number): Record<string, unkn
       type: 'input',
       block_id: NOTE_BLOCK,
       optional: true,
-      label: { type: 'plain_text', text: 'Anything else? (optional, shown anonymously to your manager)' },
+      label: { type: 'plain_text', text: 'Anything else? Your manager sees notes without names' },
       element: {
         type: 'plain_text_input',
         action_id: 'note',

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Services } from '../../context.ts';
 import { type Answers, DIMENSIONS, NOTE_MAX_LENGTH, type Score } from '../../domain/dimensions.ts';
 import { queueRecordedNotice } from '../../jobs/rounds.ts';
+import { groupCommit } from '../../store/groupCommit.ts';
 import { scrubAfterAnswer } from '../../store/scrub.ts';
 import { CHECKIN_CALLBACK, NOTE_BLOCK } from '../blocks/checkin.ts';
 
@@ -74,6 +75,8 @@ export function submitCheckin(
 }
 
 export function registerViews(app: App, s: Services): void {
+  // Submissions arriving together (a team answering after stand-up) share one commit and its fsync.
+  const commit = groupCommit(s.db);
   app.view(CHECKIN_CALLBACK, async ({ ack, body }) => {
     const input = Submission.safeParse(body);
     if (!input.success) {
@@ -88,14 +91,17 @@ export function registerViews(app: App, s: Services): void {
       await ack({ response_action: 'errors', errors: parsed.errors });
       return;
     }
-    const outcome = submitCheckin(
-      s,
-      Number(input.data.view.private_metadata),
-      input.data.user.id,
-      parsed.answers,
-      parsed.note,
-      new Date(),
-    );
+    const roundId = Number(input.data.view.private_metadata);
+    const userId = input.data.user.id;
+    const { answers, note } = parsed;
+    const now = new Date();
+    let outcome: Outcome;
+    try {
+      outcome = await commit(() => submitCheckin(s, roundId, userId, answers, note, now));
+    } catch (err) {
+      s.log.error(`a check-in could not be stored: ${err instanceof Error ? err.message : String(err)}`);
+      outcome = { ok: false, message: 'Your answer could not be stored just now. Please submit it again.' };
+    }
     // The answer is committed before Slack closes the modal: an acknowledged answer is never lost.
     if (outcome.ok) {
       await ack();

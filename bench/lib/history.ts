@@ -1,0 +1,149 @@
+import { DIMENSIONS } from '../../src/domain/dimensions.ts';
+import { openDatabase } from '../../src/store/db.ts';
+import { scrubNow } from '../../src/store/scrub.ts';
+import { seeded } from './rng.ts';
+
+const WEEK = 7 * 24 * 3_600_000;
+const HOUR = 3_600_000;
+
+export interface HistoryShape {
+  teams: number;
+  rounds: number;
+  leads: number;
+  seed: number;
+}
+
+export interface History {
+  path: string;
+  teams: number;
+  rounds: number;
+  invites: number;
+  answers: number;
+  notes: number;
+  /** Milliseconds the generation took. */
+  buildMs: number;
+  /** One privacy scrub (VACUUM and checkpoint, src/store/scrub.ts) of the whole database at this size. */
+  vacuumMs: number;
+}
+
+export const teamSlug = (t: number): string => `team-${String(t).padStart(4, '0')}`;
+export const managerOf = (t: number): string => `UMGR${String(t).padStart(4, '0')}`;
+export const leadId = (l: number): string => `ULEAD${l}`;
+const memberId = (t: number, i: number): string => `U${String(t).padStart(4, '0')}M${i}`;
+
+const NOTES = [
+  'Too many meetings this week, hard to get deep work done.',
+  'Great pairing session with the platform team.',
+  'On-call was rough, three pages at night.',
+  'The release went smoothly, felt good to ship.',
+  'Priorities keep changing mid-sprint.',
+  'Thanks for covering for me while I was sick.',
+  'Would love more time for refactoring.',
+  'Not sure who decides on the roadmap now.',
+];
+
+/**
+ * Writes `teams` x `rounds` weekly closed rounds straight into a fresh database (the app's own schema),
+ * with prepared statements in large transactions. Each team has 4-10 members, a response rate of its
+ * own and per-dimension levels that drift from week to week, so reports and flags have real work to do.
+ */
+export function buildHistory(path: string, shape: HistoryShape, now: Date = new Date()): History {
+  const started = performance.now();
+  const rng = seeded(shape.seed);
+  const db = openDatabase(path);
+  db.pragma('synchronous = OFF');
+  const insTeam = db.prepare(
+    `INSERT INTO teams (id, slug, manager_id, lead_id, weekday, time, timezone, schedule_since)
+     VALUES (?, ?, ?, ?, 'mon', '10:00', 'UTC', ?)`,
+  );
+  const insMember = db.prepare('INSERT INTO members (team_id, user_id) VALUES (?, ?)');
+  const insRound = db.prepare(
+    `INSERT INTO rounds (id, team_id, number, slot, opened_at, remind_at, closes_at, reminded, closed_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?)`,
+  );
+  const insInvite = db.prepare(
+    'INSERT INTO invites (round_id, user_id, answered, dm_channel, dm_ts) VALUES (?, ?, ?, ?, ?)',
+  );
+  const insResponse = db.prepare(
+    `INSERT INTO responses (round_id, id, energy, boundaries, ownership, recognition, note)
+     VALUES (?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const insLead = db.prepare(
+    "INSERT INTO lead_settings (lead_id, weekday, time, timezone, since) VALUES (?, 'mon', '09:00', 'UTC', ?)",
+  );
+
+  // The latest round closed last week; the first one `rounds` weeks before it.
+  const lastOpen = Math.floor(now.getTime() / WEEK) * WEEK - WEEK;
+  const firstOpen = lastOpen - (shape.rounds - 1) * WEEK;
+  let roundId = 0;
+  let invites = 0;
+  let answers = 0;
+  let notes = 0;
+  let ts = 0;
+  const clamp = (x: number) => Math.min(5, Math.max(1, Math.round(x)));
+
+  const insertTeams = db.transaction((from: number, to: number) => {
+    for (let t = from; t <= to; t++) {
+      const size = rng.int(4, 10);
+      const rate = 0.65 + rng.next() * 0.3;
+      const levels = DIMENSIONS.map(() => 3.1 + rng.next() * 1.2);
+      insTeam.run(t, teamSlug(t), managerOf(t), leadId(((t - 1) % shape.leads) + 1), firstOpen - WEEK);
+      const members = Array.from({ length: size }, (_, i) => memberId(t, i + 1));
+      for (const m of members) insMember.run(t, m);
+      for (let r = 1; r <= shape.rounds; r++) {
+        roundId++;
+        const opened = firstOpen + (r - 1) * WEEK;
+        insRound.run(
+          roundId,
+          t,
+          r,
+          opened,
+          opened,
+          opened + 24 * HOUR,
+          opened + 72 * HOUR,
+          opened + 72 * HOUR,
+        );
+        // Levels drift and pull back towards the middle: trends, dips and the odd flag.
+        for (let d = 0; d < levels.length; d++) {
+          const level = levels[d] as number;
+          levels[d] = Math.min(4.8, Math.max(1.6, level + rng.normal() * 0.12 + (3.6 - level) * 0.03));
+        }
+        for (const m of members) {
+          const answered = rng.chance(rate);
+          invites++;
+          insInvite.run(roundId, m, answered ? 1 : 0, `D${m}`, `1700000000.${String(++ts).padStart(6, '0')}`);
+          if (!answered) continue;
+          answers++;
+          const note = rng.chance(0.08) ? rng.pick(NOTES) : null;
+          if (note) notes++;
+          const s = levels.map((l) => clamp(l + rng.normal() * 0.9));
+          insResponse.run(roundId, rng.bytes(16), s[0], s[1], s[2], s[3], note);
+        }
+      }
+    }
+  });
+  const BATCH = 50;
+  for (let t = 1; t <= shape.teams; t += BATCH) insertTeams(t, Math.min(shape.teams, t + BATCH - 1));
+  db.transaction(() => {
+    for (let l = 1; l <= shape.leads; l++) insLead.run(leadId(l), firstOpen);
+  })();
+  // As the app leaves it after a close: rewritten in key order, WAL emptied. The first VACUUM packs
+  // the freshly inserted rows; the second is timed, as the app's scrub would find the file.
+  db.exec('VACUUM');
+  db.pragma('wal_checkpoint(TRUNCATE)');
+  db.pragma('synchronous = FULL');
+  const vacuumStarted = performance.now();
+  scrubNow(db, { debug() {}, info() {}, warn() {}, error() {} });
+  const vacuumMs = performance.now() - vacuumStarted;
+  db.close();
+  return {
+    path,
+    teams: shape.teams,
+    rounds: roundId,
+    invites,
+    answers,
+    notes,
+    buildMs: performance.now() - started,
+    vacuumMs,
+  };
+}

@@ -1,0 +1,471 @@
+// `npm run demo`: the real app, in-process, against a local fake Slack, driven only the way Slack drives
+// it (signed commands, button clicks and modal submissions over HTTP) plus the scheduler's tick with a
+// simulated clock. Twelve weeks of an organisation take a few seconds; then it prints what each role saw,
+// rendered from the calls the fake Slack received.
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, rmSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { parseConfig } from '../../src/config.ts';
+import { QUESTIONS } from '../../src/domain/dimensions.ts';
+import { describeInstant, describeSchedule, nextSlot } from '../../src/domain/schedule.ts';
+import { type RecordedCall, startFakeSlack } from '../../src/fake/fakeSlack.ts';
+import { type RenderOptions, renderMessage, renderModal, renderMrkdwn } from '../../src/fake/render.ts';
+import type { Logger } from '../../src/log.ts';
+import { createServices, type Runtime } from '../../src/services.ts';
+import { MIN_RESPONSES, organisation, type Person, type Plan, plans, type TeamSpec, WEEKS } from './org.ts';
+import { Progress } from './progress.ts';
+import { findButton, SlackSide } from './slack.ts';
+
+export interface DemoOutput extends NodeJS.WritableStream {
+  isTTY?: boolean;
+  columns?: number;
+}
+
+export interface DemoOptions {
+  /** Where the demo prints. */
+  out: DemoOutput;
+  /** The folder for the SQLite file; created if needed. Earlier demo databases in it are replaced. */
+  dir: string;
+  /** ANSI colours; by default when `out` is a terminal and NO_COLOR is not set. */
+  color?: boolean;
+  /** Columns to print in; by default the terminal's (at most 100), else 80. */
+  width?: number;
+}
+
+export interface DemoResult {
+  dbPath: string;
+  seconds: number;
+  /** Check-ins submitted and accepted. */
+  answers: number;
+  /** Every call the fake Slack received. */
+  slackCalls: number;
+  /** Warnings and errors the app logged (none expected). */
+  problems: string[];
+  /** What the fake Slack received, in order: everything the demo printed was rendered from these. */
+  calls: RecordedCall[];
+}
+
+export const DB_FILE = 'teamhealth-demo.db';
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+
+/** The Monday (00:00 UTC) after tomorrow: every simulated week comes after the real-clock setup. */
+export function simulationStart(now: Date): Date {
+  const d = new Date(now.getTime() + DAY);
+  d.setUTCHours(0, 0, 0, 0);
+  const days = (8 - d.getUTCDay()) % 7 || 7;
+  return new Date(d.getTime() + days * DAY);
+}
+
+type Kind = 'open' | 'remind' | 'close' | 'digest';
+interface Event {
+  at: number;
+  kind: Kind;
+  week: number;
+  team: TeamSpec | null;
+  /** For a digest: whose. */
+  leadId: string | null;
+}
+
+const ORDER: Record<Kind, number> = { close: 0, digest: 1, remind: 2, open: 3 };
+
+/** When the scheduler's tick runs: a minute after each team's slot, its reminder and its close; the digests. */
+function timeline(
+  org: ReturnType<typeof organisation>,
+  start: Date,
+  reminderHours: number,
+  windowHours: number,
+): Event[] {
+  const events: Event[] = [];
+  for (const team of org.teams) {
+    let from = new Date(start.getTime() - 1);
+    for (let week = 1; week <= WEEKS; week++) {
+      const slot = nextSlot({ weekday: team.weekday, time: team.time, timezone: team.timezone }, from);
+      const open = slot.getTime() + MINUTE;
+      events.push({ at: open, kind: 'open', week, team, leadId: null });
+      events.push({ at: open + reminderHours * HOUR + MINUTE, kind: 'remind', week, team, leadId: null });
+      events.push({ at: open + windowHours * HOUR + MINUTE, kind: 'close', week, team, leadId: null });
+      from = slot;
+    }
+  }
+  for (const lead of org.leads) {
+    let from = new Date(start.getTime() - 1);
+    // One more than the rounds: the digest of the week after the last round shows all twelve.
+    for (let week = 1; week <= WEEKS + 1; week++) {
+      const slot = nextSlot({ weekday: 'mon', time: '09:00', timezone: lead.timezone }, from);
+      events.push({ at: slot.getTime() + MINUTE, kind: 'digest', week, team: null, leadId: lead.id });
+      from = slot;
+    }
+  }
+  return events.sort((a, b) => a.at - b.at || ORDER[a.kind] - ORDER[b.kind]);
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** Waits until the app's outbox has sent everything due. */
+async function drain(runtime: Runtime): Promise<void> {
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const c = runtime.services.outbox.counts();
+    if (c.pending === 0 && c.sending === 0) return;
+    if (Date.now() > deadline) throw new Error(`demo: the outbox did not drain: ${JSON.stringify(c)}`);
+    runtime.worker.kick();
+    await sleep(1);
+  }
+}
+
+const mention = (p: Person) => `<@${p.id}|${p.name.split(' ')[0]?.toLowerCase() ?? p.id}>`;
+const sentTo = (c: RecordedCall, userId: string) =>
+  c.body.channel === userId || c.body.channel === `D${userId}`;
+const isDm = (c: RecordedCall, userId: string) =>
+  c.method === 'chat.postMessage' && !c.failed && sentTo(c, userId);
+
+interface Spotlight {
+  member: Person;
+  plan: Plan;
+  invite?: RecordedCall;
+  modal?: RecordedCall;
+}
+
+export async function runDemo(options: DemoOptions): Promise<DemoResult> {
+  const started = performance.now();
+  const { out } = options;
+  const tty = out.isTTY === true;
+  const color = options.color ?? (tty && (process.env.NO_COLOR ?? '') === '');
+  const width = options.width ?? (tty ? Math.min(100, Math.max(60, out.columns ?? 80)) : 80);
+  const org = organisation();
+  const render: RenderOptions = { width, color, names: org.names };
+  const print = new Printer(out, render);
+
+  const dir = resolve(options.dir);
+  mkdirSync(dir, { recursive: true });
+  const dbPath = join(dir, DB_FILE);
+  for (const suffix of ['', '-wal', '-shm']) rmSync(`${dbPath}${suffix}`, { force: true });
+
+  const fake = await startFakeSlack({
+    userTimezones: Object.fromEntries(org.leads.map((l) => [l.id, l.timezone])),
+  });
+  const secret = randomBytes(16).toString('hex');
+  const config = {
+    ...parseConfig({
+      SLACK_BOT_TOKEN: 'xoxb-demo-not-a-real-token',
+      SLACK_SIGNING_SECRET: secret,
+      PORT: '0',
+      DATABASE_PATH: dbPath,
+      SLACK_API_URL: fake.url,
+      MIN_RESPONSES: String(MIN_RESPONSES),
+      LOG_LEVEL: 'warn',
+      // The fake Slack limits nothing and time is simulated: the outbox need not pace its sends.
+      SLACK_POSTMESSAGE_PER_MINUTE: '0',
+      SLACK_UPDATE_PER_MINUTE: '0',
+    }),
+    host: '127.0.0.1',
+  };
+  const problems: string[] = [];
+  const keep = (level: string) => (m: string) => {
+    problems.push(`${level} ${m}`);
+  };
+  const log: Logger = { debug: () => {}, info: () => {}, warn: keep('warn'), error: keep('error') };
+  const runtime = await createServices(config, log);
+  let answers = 0;
+  try {
+    const port = await runtime.start();
+    const slack = new SlackSide(fake, `http://127.0.0.1:${port}/slack/events`, secret);
+    const start = simulationStart(new Date());
+    const events = timeline(org, start, config.reminderHours, config.windowHours);
+    const end = new Date(events.at(-1)?.at ?? start.getTime());
+
+    print.title('teamhealth demo: the real app, a fake Slack, twelve simulated weeks');
+    print.text(
+      `The real app runs in this process, built as \`npm start\` builds it (Bolt over HTTP on 127.0.0.1:${port}), ` +
+        'against a fake Slack Web API on another local port. People act only as Slack would let them: signed ' +
+        'slash commands, button clicks and modal submissions; the scheduler’s tick runs on a simulated clock. ' +
+        'Every message below was rendered from what the fake Slack received. No workspace, no network, no `.env`.',
+    );
+    print.blank();
+    print.text(
+      `*The organisation*: ${org.leads.length} leads, ${org.teams.length} teams, ${org.people.length} people ` +
+        `(MIN_RESPONSES=${MIN_RESPONSES}). Simulated weeks: ${day(start)} to ${day(end)}.`,
+    );
+    for (const t of org.teams) {
+      print.text(
+        `• *${t.slug}* · ${t.members.length} people · manager ${mention(t.manager)} · lead ${mention(t.lead)} · ` +
+          `${describeSchedule(t)}\n  _${t.story}_`,
+      );
+    }
+    print.blank();
+
+    // Setting up, as each manager and lead would: slash commands only.
+    const setupReplies: Array<{ command: string; reply: RecordedCall }> = [];
+    for (const t of org.teams) {
+      const commands = [
+        `team create ${t.slug}`,
+        `team add ${t.slug} ${t.members.map(mention).join(' ')}`,
+        `team lead ${t.slug} ${mention(t.lead)}`,
+        `team schedule ${t.slug} ${t.weekday} ${t.time} ${t.timezone}`,
+      ];
+      for (const command of commands) {
+        const reply = await slack.command(t.manager.id, command);
+        if (t.persona === 'sliding') setupReplies.push({ command, reply });
+      }
+    }
+    for (const lead of org.leads) await slack.command(lead.id, `digest schedule mon 09:00 ${lead.timezone}`);
+
+    // When the last round's steps happened, in the words of the team's (or the lead's) zone.
+    const when = (kind: Kind, team: TeamSpec): string => {
+      const ev =
+        kind === 'digest'
+          ? events.find((e) => e.kind === kind && e.leadId === team.lead.id && e.week === WEEKS + 1)
+          : events.find((e) => e.kind === kind && e.team === team && e.week === WEEKS);
+      const zone = kind === 'digest' ? team.lead.timezone : team.timezone;
+      return ev ? describeInstant(new Date(ev.at), zone) : '';
+    };
+    const allPlans = plans(org);
+    const sliding = org.teams.find((t) => t.persona === 'sliding') as TeamSpec;
+    const small = org.teams.find((t) => t.persona === 'too-small') as TeamSpec;
+    const lastWeek = allPlans[sliding.slug]?.[WEEKS - 1] ?? [];
+    // The member to follow: one who answers the last round at once (with a note, if anyone writes one).
+    const pick = (...wanted: Array<(p: Plan) => boolean>): Spotlight => {
+      const i = wanted.map((ok) => lastWeek.findIndex(ok)).find((x) => x >= 0);
+      if (i === undefined) throw new Error('demo: nobody in the sliding team fits the spotlight');
+      return { member: sliding.members[i] as Person, plan: lastWeek[i] as Plan };
+    };
+    const prompt = (p: Plan) => p.answers !== null && !p.late;
+    const spot = pick((p) => prompt(p) && p.note !== null, prompt);
+    const lateSpot = pick((p) => p.answers !== null && p.late);
+    let reminder: RecordedCall | undefined;
+
+    const progress = new Progress(out, tty);
+    let reported = 0;
+    const counts = () => `${answers} check-ins answered · ${fake.calls.length} Slack calls`;
+    for (const ev of events) {
+      const mark = fake.calls.length;
+      runtime.tick(new Date(ev.at));
+      await drain(runtime);
+      const team = ev.team;
+      if (team && (ev.kind === 'open' || ev.kind === 'remind')) {
+        const plansNow = allPlans[team.slug]?.[ev.week - 1] ?? [];
+        const dms = fake.calls
+          .slice(mark)
+          .filter((c) => c.method === 'chat.postMessage' && !c.failed && findButton(c.body, 'checkin_open'));
+        await Promise.all(
+          team.members.map(async (member, i) => {
+            const plan = plansNow[i];
+            if (!plan) return;
+            const acts =
+              ev.kind === 'open'
+                ? plan.away || (plan.answers !== null && !plan.late)
+                : plan.answers !== null && plan.late;
+            if (!acts) return;
+            const dm = dms.find((c) => sentTo(c, member.id) && String(c.body.text).includes(team.slug));
+            if (!dm)
+              throw new Error(`demo: ${member.name} got no check-in DM from ${team.slug} in week ${ev.week}`);
+            if (plan.away) {
+              await slack.click(member.id, dm, 'checkin_away');
+              return;
+            }
+            const modal = await slack.click(member.id, dm, 'checkin_open');
+            const view = (modal?.body.view ?? {}) as Record<string, unknown>;
+            await slack.submit(member.id, view, plan.answers ?? {}, plan.note);
+            answers += 1;
+            if (team === sliding && ev.week === WEEKS) {
+              if (member === spot.member && ev.kind === 'open') Object.assign(spot, { invite: dm, modal });
+              if (member === lateSpot.member && ev.kind === 'remind') reminder = dm;
+            }
+          }),
+        );
+        await drain(runtime);
+        // In place on a terminal; otherwise one line a week.
+        if (ev.kind === 'open' && (tty || ev.week > reported)) {
+          reported = ev.week;
+          progress.update(`Week ${ev.week} of ${WEEKS} · ${day(new Date(ev.at))} · ${counts()}`);
+        }
+      }
+    }
+    progress.update(`${WEEKS} weeks simulated · ${counts()}`);
+    progress.done();
+    if (!tty) print.blank();
+
+    // After the twelve weeks, on the real clock: a member asks for the report, and reads the privacy promise.
+    const refused = await slack.command(spot.member.id, `report ${sliding.slug}`);
+    const privacy = await slack.command(spot.member.id, 'privacy');
+    await drain(runtime);
+
+    const recorded = fake.calls.filter(
+      (c) => c.method === 'chat.update' && !c.failed && c.body.channel === `D${spot.member.id}`,
+    );
+    // The summaries of the last round, as the outbox sent them at close.
+    const lastSummary = (t: TeamSpec) =>
+      fake.calls
+        .filter((c) => isDm(c, t.manager.id) && String(c.body.text).startsWith(`${t.slug} round ${WEEKS}:`))
+        .at(-1);
+    const summary = lastSummary(sliding);
+    const smallSummary = lastSummary(small);
+    const digest = fake.calls
+      .filter((c) => isDm(c, sliding.lead.id) && String(c.body.text).startsWith('Team-health digest'))
+      .at(-1);
+
+    // ---- What each role saw ----
+    const first = spot.member.name;
+    print.heading(
+      'SET-UP',
+      `${sliding.manager.name} creates ${sliding.slug}; the other managers do the same`,
+    );
+    print.text('Slash commands, each answered only to the person who typed it:');
+    for (const { command, reply } of setupReplies) {
+      print.line(`  /teamhealth ${renderMrkdwn(command, render).join(' ')}`);
+      print.message(reply, 'teamhealth (only visible to you) · response_url');
+    }
+    print.heading('MEMBER', `${first}, on ${sliding.slug} · round ${WEEKS}`);
+    print.text(
+      `${when('open', sliding)}: the tick opens round ${WEEKS} and the outbox sends each member a DM.`,
+    );
+    print.message(spot.invite, `teamhealth → ${first} (DM) · chat.postMessage`);
+    print.text(`${first} clicks *Start the check-in*; the app opens the modal (views.open):`);
+    print.modal(spot.modal);
+    print.text(
+      `${first} picks ${choices(spot.plan)}${spot.plan.note ? `, writes “${spot.plan.note}”` : ''} and sends it. ` +
+        'The answer is stored without name or time; the DM is updated in place:',
+    );
+    print.message(recorded.at(-1), `teamhealth → ${first} (DM, updated) · chat.update`);
+    print.text(
+      `A day later, ${lateSpot.member.name} (who had not answered yet) gets the one gentle reminder:`,
+    );
+    print.message(reminder, `teamhealth → ${lateSpot.member.name} (DM) · chat.postMessage`);
+    print.text(
+      `${first} tries \`/teamhealth report ${sliding.slug}\`, and is told no (only the person who asked sees it):`,
+    );
+    print.message(refused, 'teamhealth (only visible to you) · response_url');
+
+    print.heading('MANAGER', `${sliding.manager.name}, manager of ${sliding.slug}`);
+    print.text(
+      `${when('close', sliding)}: round ${WEEKS} closes and the manager gets the summary: participation, scores, ` +
+        'the trend, flags, and what to try.',
+    );
+    print.message(summary, `teamhealth → ${sliding.manager.name} (DM) · chat.postMessage`);
+    print.text(
+      `Meanwhile ${small.manager.name} (${small.slug}, ${small.members.length} people) never sees a score: ` +
+        `fewer than ${MIN_RESPONSES} answers can never be shown.`,
+    );
+    print.message(smallSummary, `teamhealth → ${small.manager.name} (DM) · chat.postMessage`);
+
+    print.heading(
+      'LEAD',
+      `${sliding.lead.name}, leads ${org.teams
+        .filter((t) => t.lead === sliding.lead)
+        .map((t) => t.slug)
+        .join(', ')}`,
+    );
+    print.text(
+      `${when('digest', sliding)}, the weekly digest: riskiest team first, with questions for its managers.`,
+    );
+    print.message(digest, `teamhealth → ${sliding.lead.name} (DM) · chat.postMessage`);
+
+    print.heading('EVERYONE', '/teamhealth privacy');
+    print.message(privacy, 'teamhealth (only visible to you) · response_url');
+
+    const seconds = (performance.now() - started) / 1000;
+    const byMethod = new Map<string, number>();
+    for (const c of fake.calls) byMethod.set(c.method, (byMethod.get(c.method) ?? 0) + 1);
+    print.heading('LOOK INSIDE', 'the SQLite file the app wrote');
+    const shown = displayPath(dbPath);
+    print.text(
+      `${WEEKS} weeks simulated in ${seconds.toFixed(1)} s: ${answers} check-ins answered; the fake Slack received ` +
+        `${fake.calls.length} calls (${[...byMethod].map(([m, n]) => `${m} ${n}`).join(', ')}).`,
+    );
+    print.text(`The database: *${shown}*`);
+    print.text('Answers have no user id and no time, only a random key inside their round:');
+    print.code(
+      `sqlite3 -header -column ${shown} "SELECT round_id, energy, boundaries, ownership, recognition, note FROM responses LIMIT 8"`,
+    );
+    print.text('Who was invited and whether they answered is kept apart, as a yes or no:');
+    print.code(
+      `sqlite3 -header -column ${shown} "SELECT r.number AS round, count(*) AS invited, sum(i.answered) AS answered FROM rounds r JOIN invites i ON i.round_id = r.id WHERE r.team_id = (SELECT id FROM teams WHERE slug = '${sliding.slug}') GROUP BY r.id"`,
+    );
+    print.text('Aggregates per round, under the same threshold as the app:');
+    print.code(`DATABASE_PATH=${shown} npm run export -- --team ${sliding.slug} --format csv`);
+    if (problems.length > 0) {
+      print.text(`The app logged ${problems.length} warning(s):`);
+      for (const p of problems.slice(0, 5)) print.line(`  ${p}`);
+    }
+    print.blank();
+    return { dbPath, seconds, answers, slackCalls: fake.calls.length, problems, calls: [...fake.calls] };
+  } finally {
+    await runtime.stop();
+    await fake.close();
+  }
+}
+
+const day = (d: Date): string => d.toISOString().slice(0, 10);
+
+/** The answers of a plan in the words of the modal's options, e.g. `Low (energy)`. */
+function choices(plan: Plan): string {
+  if (!plan.answers) return 'nothing';
+  return Object.entries(plan.answers)
+    .map(([d, v]) => {
+      const q = QUESTIONS[d as keyof typeof QUESTIONS];
+      return `“${q.options[v - 1]}” for ${q.label.toLowerCase()}`;
+    })
+    .join(', ');
+}
+
+/** The path as the reader would type it: relative to where they are when it is inside, else absolute. */
+function displayPath(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel.startsWith('..') || rel === '' ? path : rel;
+}
+
+/** Writes the demo's sections, rendering the recorded Slack calls. */
+class Printer {
+  constructor(
+    private readonly out: NodeJS.WritableStream,
+    private readonly r: RenderOptions,
+  ) {}
+
+  private get color(): boolean {
+    return this.r.color === true;
+  }
+
+  line(s: string): void {
+    this.out.write(`${s}\n`);
+  }
+
+  blank(): void {
+    this.line('');
+  }
+
+  title(s: string): void {
+    this.line(this.color ? `\x1b[1m${s}\x1b[0m` : s);
+    this.line('═'.repeat(Math.min(this.r.width ?? 80, s.length)));
+  }
+
+  heading(role: string, who: string): void {
+    const width = this.r.width ?? 80;
+    const label = ` ${role} · ${who} `;
+    const rest = '━'.repeat(Math.max(3, width - label.length - 3));
+    this.blank();
+    this.line(this.color ? `\x1b[1;35m━━${label}${rest}\x1b[0m` : `━━${label}${rest}`);
+    this.blank();
+  }
+
+  text(s: string): void {
+    for (const l of renderMrkdwn(s, this.r)) this.line(l);
+  }
+
+  code(s: string): void {
+    this.line(this.color ? `  \x1b[36m${s}\x1b[0m` : `  ${s}`);
+  }
+
+  message(call: RecordedCall | undefined, title: string): void {
+    if (!call) throw new Error(`demo: the fake Slack received no message for “${title}”`);
+    this.line(renderMessage(call.body, title, this.r));
+    this.blank();
+  }
+
+  modal(call: RecordedCall | undefined): void {
+    if (!call) throw new Error('demo: the fake Slack received no modal');
+    this.line(renderModal(call.body.view, this.r));
+    this.blank();
+  }
+}

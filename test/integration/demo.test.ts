@@ -1,0 +1,120 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { organisation } from '../../scripts/demo/org.ts';
+import { DB_FILE, type DemoResult, runDemo } from '../../scripts/demo/run.ts';
+
+/** `npm run demo`, run in-process: the real app, twelve simulated weeks, what each role saw. */
+let output = '';
+let result: DemoResult;
+let dir: string;
+
+const org = organisation();
+const small = org.teams.find((t) => t.persona === 'too-small');
+const sliding = org.teams.find((t) => t.persona === 'sliding');
+
+/** The printed text between two markers (the first after `from`). */
+const between = (from: string, to: string): string => {
+  const start = output.indexOf(from);
+  expect(start, `"${from}" in the output`).toBeGreaterThanOrEqual(0);
+  const end = output.indexOf(to, start + from.length);
+  return output.slice(start, end < 0 ? undefined : end);
+};
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'teamhealth-demo-'));
+  const out = new Writable({
+    write(chunk, _encoding, done) {
+      output += String(chunk);
+      done();
+    },
+  });
+  result = await runDemo({ out, dir });
+}, 60_000);
+
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('npm run demo', () => {
+  it('finishes with no warning from the app, having driven hundreds of check-ins', () => {
+    expect(result.problems).toEqual([]);
+    expect(result.answers).toBeGreaterThan(400);
+    expect(existsSync(join(dir, DB_FILE))).toBe(true);
+    expect(output).toContain(join(dir, DB_FILE));
+    expect(output).toContain('npm run export');
+  });
+
+  it('prints a section per role, in plain text when the output is not a terminal', () => {
+    for (const role of ['SET-UP ·', 'MEMBER ·', 'MANAGER ·', 'LEAD ·', 'EVERYONE ·', 'LOOK INSIDE ·']) {
+      expect(output).toContain(`━━ ${role}`);
+    }
+    expect(output).not.toContain('\x1b[');
+    expect(output).toMatch(/Week 12 of 12/);
+  });
+
+  it('shows the member’s DM, the modal with its questions, the recorded update and the refusal', () => {
+    const member = between('━━ MEMBER', '━━ MANAGER');
+    expect(member).toContain('[ Start the check-in ]');
+    expect(member).toContain('How much energy did you have for your work this week?');
+    expect(member).toContain('○ Running on empty');
+    expect(member).toContain('[ Send anonymously ]');
+    expect(member).toContain('was recorded anonymously');
+    expect(member).toContain('gentle reminder');
+    expect(member).toContain(`Only the manager of ${sliding?.slug}`);
+  });
+
+  it('gives the sliding team’s manager a flag on energy or boundaries, with a playbook', () => {
+    const summary = between(`${sliding?.slug} · round 12`, 'Meanwhile');
+    expect(summary).toMatch(/(Energy|Boundaries): (low|dropped|sliding)/);
+    expect(summary).toContain('Try this week');
+    expect(summary).toContain('Ask in your next 1:1s');
+    expect(summary).toMatch(/Trend, rounds \d+–12/);
+  });
+
+  it('never shows a score of the team too small to show, in any message of any week', () => {
+    const manager = small?.manager.id ?? '';
+    const toManager = result.calls.filter(
+      (c) =>
+        c.method === 'chat.postMessage' && (c.body.channel === manager || c.body.channel === `D${manager}`),
+    );
+    expect(toManager.length).toBe(12);
+    for (const c of toManager) {
+      const text = JSON.stringify(c.body);
+      expect(text).toContain('scores and notes are shown when at least 5 people answer');
+      expect(text).not.toMatch(/\b[1-5]\.\d\b/);
+    }
+    const digests = result.calls.filter(
+      (c) => c.method === 'chat.postMessage' && String(c.body.text).startsWith('Team-health digest'),
+    );
+    expect(digests.length).toBeGreaterThan(0);
+    for (const d of digests) {
+      for (const block of d.body.blocks as Array<{ text?: { text?: string } }>) {
+        const text = block.text?.text ?? '';
+        if (!text.startsWith(`*${small?.slug}*`) || text.includes('No closed round yet')) continue;
+        expect(text).toContain('Scores hidden');
+        expect(text).not.toMatch(/\d\.\d/);
+      }
+    }
+    const printed = between(`${small?.slug} · manager`, '└─');
+    expect(printed).toContain('Scores hidden');
+    expect(printed.split('Riskiest')[0]).not.toMatch(/\d\.\d/);
+    expect(between(`${small?.slug} · round 12`, '└─')).not.toMatch(/\d\.\d/);
+  });
+
+  it('prints the lead digest with an Org line over the shown teams only', () => {
+    const lead = between('━━ LEAD', '━━ EVERYONE');
+    expect(lead).toMatch(/Org \(\d+ shown teams?, \d+ answers\): Energy \d\.\d/);
+    expect(lead).toContain(`Ask @${sliding?.manager.name}`);
+    // Riskiest first: the sliding team leads the digest.
+    expect(lead.indexOf(`${sliding?.slug} · manager`)).toBeLessThan(lead.indexOf(`${small?.slug} · manager`));
+  });
+
+  it('prints the privacy statement everyone can ask for', () => {
+    const privacy = between('━━ EVERYONE', '━━ LOOK INSIDE');
+    expect(privacy).toContain('What teamhealth stores, and who sees what');
+    expect(privacy).toContain('at least 5');
+  });
+});
