@@ -27,20 +27,12 @@ export function teamReport(s: Services, team: Team): Message | null {
     cryptoRandom,
   );
   const health = assessTeam(team, history, s.config.minResponses);
-  const message = summaryMessage(summary);
-  const [head, ...rest] = message.blocks;
-  // Notes stay last: they are the longest part and Slack folds long messages.
-  const notesAt = rest.findIndex((b) => JSON.stringify(b).includes('Notes (anonymous'));
-  const before = notesAt < 0 ? rest : rest.slice(0, notesAt);
-  const after = notesAt < 0 ? [] : rest.slice(notesAt);
+  const message = summaryMessage(summary, insightBlocks(health));
   const flags =
     health.flags.length === 0
       ? 'no flags'
       : `${health.flags.length} flag${health.flags.length === 1 ? '' : 's'}`;
-  return {
-    text: `${message.text} (${flags})`,
-    blocks: [...(head ? [head] : []), ...before, ...insightBlocks(health), ...after].slice(0, 50),
-  };
+  return { text: `${message.text} (${flags})`, blocks: message.blocks.slice(0, 50) };
 }
 
 /** `/teamhealth report`: the latest closed round, and for a round still open only how many answered. */

@@ -20,16 +20,17 @@ export const hiddenSentence = (responded: number, minResponses: number): string 
   'so that no answer can be traced back to a person.';
 
 /** The anonymized round summary: the manager's DM at close, and the core of a report. */
-export function summaryBlocks(s: RoundSummary): Block[] {
+function summaryBlocks(s: RoundSummary, insights: readonly Block[]): Block[] {
   const blocks: Block[] = [
     header(clip(`${s.team} · round ${s.number}`, 150)),
     section(`*Participation:* ${participation(s.responded, s.invited)} answered`),
   ];
   if (!s.shown) {
-    blocks.push(section(hiddenSentence(s.responded, s.minResponses)));
+    blocks.push(section(hiddenSentence(s.responded, s.minResponses)), ...insights);
     return blocks;
   }
-  blocks.push(section(s.dimensions.map(dimensionLine).join('\n\n')));
+  // Insights (trend, flags) before the notes: notes are the longest part and Slack folds long messages.
+  blocks.push(section(s.dimensions.map(dimensionLine).join('\n\n')), ...insights);
   if (s.notes.length > 0) {
     // Notes are escaped so markup in them pings nobody; shuffled upstream so order tells nothing.
     const lines = s.notes.map((n) => `> ${escapeText(n).replace(/\n/g, '\n> ')}`);
@@ -48,10 +49,10 @@ export function summaryBlocks(s: RoundSummary): Block[] {
   return blocks;
 }
 
-export function summaryMessage(s: RoundSummary): Message {
+export function summaryMessage(s: RoundSummary, insights: readonly Block[]): Message {
   const text = s.shown
     ? `${s.team} round ${s.number}: ${participation(s.responded, s.invited)} answered. ` +
       s.dimensions.map((d) => `${QUESTIONS[d.dimension].label} ${formatMean(d.mean)}`).join(', ')
     : `${s.team} round ${s.number}: ${participation(s.responded, s.invited)} answered. ${hiddenSentence(s.responded, s.minResponses)}`;
-  return { text: escapeText(text), blocks: summaryBlocks({ ...s, team: escapeText(s.team) }) };
+  return { text: escapeText(text), blocks: summaryBlocks({ ...s, team: escapeText(s.team) }, insights) };
 }
