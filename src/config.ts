@@ -1,15 +1,6 @@
 import { z } from 'zod';
-
-const SLACK_USER_ID = /^[UW][A-Za-z0-9]+$/;
-
-const isTimezone = (tz: string): boolean => {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: tz });
-    return tz.length > 0;
-  } catch {
-    return false;
-  }
-};
+import { USER_ID } from './domain/ids.ts';
+import { isValidTimezone } from './domain/schedule.ts';
 
 const intFrom = (name: string, min: number, max: number) =>
   z
@@ -55,12 +46,12 @@ const schema = z
           .map((id) => id.trim())
           .filter((id) => id.length > 0),
       )
-      .pipe(z.array(z.string().regex(SLACK_USER_ID, 'ADMIN_USER_IDS must be Slack user ids like U0123ABCD'))),
+      .pipe(z.array(z.string().regex(USER_ID, 'ADMIN_USER_IDS must be Slack user ids like U0123ABCD'))),
     DEFAULT_TIMEZONE: z
       .string()
       .trim()
       .default('UTC')
-      .refine(isTimezone, 'DEFAULT_TIMEZONE must be an IANA time zone such as Europe/Berlin'),
+      .refine(isValidTimezone, 'DEFAULT_TIMEZONE must be an IANA time zone such as Europe/Berlin'),
     MIN_RESPONSES: minResponses,
     LOG_LEVEL: z
       .string()

@@ -19,3 +19,6 @@ export function createLogger(
   };
   return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
 }
+
+/** The words of a thrown value, for a log line or a reply. */
+export const errorMessage = (err: unknown): string => (err instanceof Error ? err.message : String(err));

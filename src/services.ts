@@ -1,16 +1,17 @@
 import type { Config } from './config.ts';
 import type { Services } from './context.ts';
 import { isValidTimezone } from './domain/schedule.ts';
-import { deliveryHooks } from './jobs/deliveryHooks.ts';
 import { OutboxWorker, type SlackApi } from './jobs/outbox.ts';
-import { tick } from './jobs/rounds.ts';
-import { createLogger, type Logger } from './log.ts';
+import { marksUnreachable } from './jobs/slackErrors.ts';
+import { tick } from './jobs/tick.ts';
+import { createLogger, errorMessage, type Logger } from './log.ts';
 import { createSlackApp } from './slack/app.ts';
 import { openDatabase } from './store/db.ts';
 import { leadStore } from './store/leads.ts';
 import { outboxStore } from './store/outbox.ts';
 import { roundStore } from './store/rounds.ts';
 import { teamStore } from './store/teams.ts';
+import { recordFailed, recordSent } from './usecases/deliveries.ts';
 
 export interface Runtime {
   services: Services;
@@ -45,9 +46,7 @@ export async function createServices(
           const tz = res.user?.tz;
           if (tz && isValidTimezone(tz)) services.leads.setTimezone(leadId, tz);
         })
-        .catch((err: unknown) =>
-          log.warn(`time zone of a lead unknown: ${err instanceof Error ? err.message : String(err)}`),
-        );
+        .catch((err: unknown) => log.warn(`time zone of a lead unknown: ${errorMessage(err)}`));
     },
   };
   const slack = createSlackApp(services);
@@ -58,7 +57,10 @@ export async function createServices(
     log,
     budgets: config.slackBudgets,
     // Records DM ids on sent invites; marks deactivated people unreachable and takes their invite back.
-    hooks: deliveryHooks(services),
+    hooks: {
+      onSent: (row, result) => recordSent(services, row, result),
+      onFailed: (row, error) => recordFailed(services, row, error, marksUnreachable(error)),
+    },
   });
   const w = worker;
   return {
@@ -72,7 +74,7 @@ export async function createServices(
       try {
         tick(services, now);
       } catch (err) {
-        log.error(`tick failed: ${err instanceof Error ? err.message : String(err)}`);
+        log.error(`tick failed: ${errorMessage(err)}`);
       }
     },
     stop: async () => {

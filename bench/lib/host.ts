@@ -8,8 +8,8 @@ import { App, LogLevel } from '@slack/bolt';
 import { parseConfig } from '../../src/config.ts';
 import { createLogger, type Logger } from '../../src/log.ts';
 import { createServices } from '../../src/services.ts';
-import { digestMessage } from '../../src/slack/digest.ts';
 import { GuardedHttpReceiver } from '../../src/slack/receiver.ts';
+import { leadDigestMessage } from '../../src/usecases/digest.ts';
 
 type Request = {
   id: number;
@@ -87,7 +87,7 @@ async function main(): Promise<void> {
     } else if (m.type === 'digest') {
       // Building a lead's digest as the app does (every team's history, flags, Block Kit), timed here.
       const started = performance.now();
-      const message = digestMessage(runtime.services, m.arg ?? '');
+      const message = leadDigestMessage(runtime.services, m.arg ?? '');
       answer(m.id, { ms: performance.now() - started, blocks: message.blocks.length });
     } else if (m.type === 'outbox') answer(m.id, { ...runtime.services.outbox.counts() });
     else if (m.type === 'stop') void runtime.stop().finally(() => process.exit(0));

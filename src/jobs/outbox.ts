@@ -1,25 +1,12 @@
-import type { Logger } from '../log.ts';
+import { describeDelivery } from '../domain/delivery.ts';
+import { errorMessage, type Logger } from '../log.ts';
 import type { OutboxRow, OutboxStore } from '../store/outbox.ts';
+import { isFinalError } from './slackErrors.ts';
 
 /** The one Slack call the worker needs; WebClient satisfies it. */
 export interface SlackApi {
   apiCall(method: string, args?: Record<string, unknown>): Promise<Record<string, unknown>>;
 }
-
-/** Errors Slack gives for a person or channel we can never reach: retrying cannot help. */
-export const FINAL_ERRORS: ReadonlySet<string> = new Set([
-  'account_inactive',
-  'user_not_found',
-  'cannot_dm_bot',
-  'channel_not_found',
-  'not_in_channel',
-  'user_disabled',
-  'invalid_blocks',
-  'msg_too_long',
-  'message_not_found',
-  'cant_update_message',
-  'edit_window_closed',
-]);
 
 export const MAX_ATTEMPTS = 5;
 
@@ -36,18 +23,12 @@ export function classify(err: unknown): Outcome {
   }
   if (e.code === 'slack_webapi_platform_error') {
     const error = e.data?.error ?? 'unknown_error';
-    return FINAL_ERRORS.has(error) ? { kind: 'final', error } : { kind: 'retry', error };
+    return isFinalError(error) ? { kind: 'final', error } : { kind: 'retry', error };
   }
   if (e.code === 'slack_webapi_http_error')
     return { kind: 'retry', error: `http_${e.statusCode ?? 'error'}` };
-  return { kind: 'retry', error: err instanceof Error ? err.message : String(err) };
+  return { kind: 'retry', error: errorMessage(err) };
 }
-
-/**
- * How a delivery is named in logs and in `/teamhealth status`: its key without the person it is for,
- * so no log line says when someone's check-in was recorded.
- */
-export const describeKey = (key: string): string => key.replace(/\b[UW][A-Za-z0-9]+\b/g, '…');
 
 /** How long `stop()` waits for the delivery in flight before leaving it to the next start. */
 export const STOP_GRACE_MS = 7000;
@@ -209,7 +190,7 @@ export class OutboxWorker {
       // Slack has it: whatever the bookkeeping hook could not record, the delivery must not be sent again.
       this.o.outbox.complete(row.id);
       this.o.log.error(
-        `outbox: ${row.method} ${describeKey(row.key)} was sent, but recording it failed: ${err instanceof Error ? err.message : String(err)}`,
+        `outbox: ${row.method} ${describeDelivery(row.key)} was sent, but recording it failed: ${errorMessage(err)}`,
       );
     }
     return true;
@@ -232,16 +213,14 @@ export class OutboxWorker {
       } catch (err) {
         // The row is kept as failed even when the hook could not record its consequences.
         this.o.outbox.fail(row.id, outcome.error);
-        this.o.log.error(
-          `outbox: recording a failed delivery: ${err instanceof Error ? err.message : String(err)}`,
-        );
+        this.o.log.error(`outbox: recording a failed delivery: ${errorMessage(err)}`);
       }
-      this.o.log.warn(`outbox: ${row.method} ${describeKey(row.key)} failed for good: ${outcome.error}`);
+      this.o.log.warn(`outbox: ${row.method} ${describeDelivery(row.key)} failed for good: ${outcome.error}`);
       return;
     }
     this.o.outbox.retry(row.id, new Date(now + backoffMs(row.attempts)), outcome.error, true);
     this.o.log.warn(
-      `outbox: ${row.method} ${describeKey(row.key)} attempt ${row.attempts} failed (${outcome.error}), will retry`,
+      `outbox: ${row.method} ${describeDelivery(row.key)} attempt ${row.attempts} failed (${outcome.error}), will retry`,
     );
   }
 
@@ -251,7 +230,7 @@ export class OutboxWorker {
       try {
         sent = await this.sendOne();
       } catch (err) {
-        this.o.log.error(`outbox: ${err instanceof Error ? err.message : String(err)}`);
+        this.o.log.error(`outbox: ${errorMessage(err)}`);
       }
       if (sent || !this.running) continue;
       // A method held back for its budget: look again as soon as the budget allows, not at the idle poll.

@@ -1,3 +1,4 @@
+import { parseDeliveryKey, roundOf } from '../domain/delivery.ts';
 import type { Db } from './db.ts';
 
 /** What to record in the database once Slack has accepted a delivery. */
@@ -123,26 +124,24 @@ export function outboxStore(db: Db) {
     nextDueAt: (): number | null => nextDue.get()?.at ?? null,
     /** Takes back a delivery not sent yet; false when there was none (sent, in flight, or never queued). */
     dropPending: (key: string): boolean => dropPending.run(key).changes > 0,
-    /**
-     * Deletes failed deliveries that belong to the given rounds (keys `<kind>:<round id>` or
-     * `<kind>:<round id>:<user>`), so nothing of a round outlives its retention. Returns how many.
-     */
+    /** Deletes failed deliveries that belong to the given rounds, so nothing of a round outlives its retention. */
     dropFailedOfRounds: (roundIds: readonly number[]): number => {
       if (roundIds.length === 0) return 0;
-      const ids = new Set(roundIds.map(String));
+      const ids = new Set(roundIds);
       let n = 0;
       for (const r of failedKeys.all()) {
-        const round = /^(?:invite|reminder|closed|recorded|summary|away):(\d+)(?::|$)/.exec(r.key)?.[1];
-        if (round !== undefined && ids.has(round)) n += removeById.run(r.id).changes;
+        const d = parseDeliveryKey(r.key);
+        const round = d && roundOf(d);
+        if (round !== null && ids.has(round)) n += removeById.run(r.id).changes;
       }
       return n;
     },
-    /** Deletes failed lead digests (keys `digest:<lead>:<slot>`) whose slot is before `cutoff`. */
+    /** Deletes failed lead digests whose slot is before `cutoff`. */
     dropFailedDigestsBefore: (cutoff: Date): number => {
       let n = 0;
       for (const r of failedKeys.all()) {
-        const slot = /^digest:[^:]+:(\d+)$/.exec(r.key)?.[1];
-        if (slot !== undefined && Number(slot) < cutoff.getTime()) n += removeById.run(r.id).changes;
+        const d = parseDeliveryKey(r.key);
+        if (d?.kind === 'digest' && d.slot < cutoff.getTime()) n += removeById.run(r.id).changes;
       }
       return n;
     },

@@ -1,4 +1,4 @@
-import type { Logger } from '../log.ts';
+import { errorMessage, type Logger } from '../log.ts';
 import type { Db } from './db.ts';
 
 /**
@@ -19,7 +19,7 @@ export function scrubNow(db: Db, log: Logger): boolean {
     const [result] = db.pragma('wal_checkpoint(TRUNCATE)') as Array<{ busy: number }>;
     return result?.busy === 0;
   } catch (err) {
-    log.warn(`storage scrub skipped: ${err instanceof Error ? err.message : String(err)}`);
+    log.warn(`storage scrub skipped: ${errorMessage(err)}`);
     return false;
   } finally {
     db.pragma(`busy_timeout = ${busyTimeout}`);
@@ -34,7 +34,7 @@ function checkpoint(db: Db, log: Logger): void {
   try {
     db.pragma('wal_checkpoint(TRUNCATE)');
   } catch (err) {
-    log.warn(`checkpoint skipped: ${err instanceof Error ? err.message : String(err)}`);
+    log.warn(`checkpoint skipped: ${errorMessage(err)}`);
   } finally {
     db.pragma(`busy_timeout = ${busyTimeout}`);
   }

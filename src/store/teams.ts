@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { FORGOTTEN_WITH_A_PERSON, personalKeyPattern } from '../domain/delivery.ts';
 import type { Weekday } from '../domain/schedule.ts';
 import type { Db } from './db.ts';
 
@@ -78,11 +79,7 @@ export function teamStore(db: Db) {
        AND round_id IN (SELECT id FROM rounds WHERE closed_at IS NULL)`,
   );
   // Deliveries still queued for the user as a member (check-ins, reminders, notices).
-  const dropQueued = db.prepare<{ user: string }>(
-    `DELETE FROM outbox WHERE status != 'sending' AND (key LIKE 'invite:%:' || :user
-       OR key LIKE 'reminder:%:' || :user OR key LIKE 'recorded:%:' || :user OR key LIKE 'away:%:' || :user)`,
-  );
-
+  const dropQueued = db.prepare<[string]>("DELETE FROM outbox WHERE status != 'sending' AND key LIKE ?");
   const anonymizeInvite = db.prepare<[string, string, number]>(
     'UPDATE invites SET user_id = ?, dm_channel = NULL, dm_ts = NULL WHERE user_id = ? AND round_id = ?',
   );
@@ -163,7 +160,7 @@ export function teamStore(db: Db) {
     forget: db.transaction((userId: string): { memberships: number } => {
       const memberships = forgetMemberships.run(userId).changes;
       dropOpenInvites.run(userId);
-      dropQueued.run({ user: userId });
+      for (const kind of FORGOTTEN_WITH_A_PERSON) dropQueued.run(personalKeyPattern(kind, userId));
       // Their absence and whether Slack could reach them are personal records too.
       clearAway.run(userId);
       clearUnreachable.run(userId);

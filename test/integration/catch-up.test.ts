@@ -1,7 +1,7 @@
 // Schedules missed while the process was down, driven in-process through tick(now): a round (and a lead
 // digest) whose time passed opens on the next tick inside its window, once per team, never a burst.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { tick } from '../../src/jobs/rounds.ts';
+import { tick } from '../../src/jobs/tick.ts';
 import { startTestApp, type TestApp } from '../support/harness.ts';
 
 const HOUR = 3_600_000;

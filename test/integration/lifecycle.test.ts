@@ -2,7 +2,8 @@
 // archived (no more rounds, reports still readable by those who could read them) and brought back.
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { closeRound, openRound, tick } from '../../src/jobs/rounds.ts';
+import { tick } from '../../src/jobs/tick.ts';
+import { closeRound, openRound } from '../../src/usecases/rounds.ts';
 import { startTestApp, type TestApp } from '../support/harness.ts';
 
 const MEMBERS = ['U01', 'U02', 'U03', 'U04', 'U05'];

@@ -111,7 +111,7 @@ describe('people Slack cannot reach', () => {
     await app.drain();
     const round = roundOf('gamma');
     app.fake.failForChannel('U02', 'account_inactive');
-    const { tick } = await import('../../src/jobs/rounds.ts');
+    const { tick } = await import('../../src/jobs/tick.ts');
     tick(app.runtime.services, new Date(round.remindAt.getTime() + 1000));
     await app.drain();
     expect(app.runtime.services.teams.unreachableReason('U02')).toBe('account_inactive');

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { type Command, parseCommand, USAGE } from '../../src/slack/commands/parse.ts';
+import { USAGE } from '../../src/messages/usage.ts';
+import { type Command, parseCommand } from '../../src/slack/commands/parse.ts';
 
 function ok(text: string): Command {
   const r = parseCommand(text);
@@ -15,8 +16,9 @@ function bad(text: string): { error: string; usage: string | null } {
 
 describe('parseCommand: commands without arguments', () => {
   it.each<[string, Command]>([
-    ['', { kind: 'status' }],
-    ['   ', { kind: 'status' }],
+    ['', { kind: 'overview' }],
+    ['   ', { kind: 'overview' }],
+    ['status', { kind: 'status' }],
     ['help', { kind: 'help' }],
     ['HELP', { kind: 'help' }],
     ['setup', { kind: 'setup' }],

@@ -9,9 +9,9 @@ import {
   stripAnsi,
   visibleWidth,
 } from '../../src/fake/render.ts';
-import { checkinModal, inviteMessage } from '../../src/slack/blocks/checkin.ts';
-import { trendBlocks } from '../../src/slack/blocks/insights.ts';
-import { context, divider, header, section } from '../../src/slack/blocks/text.ts';
+import { checkinModal, inviteMessage } from '../../src/messages/checkin.ts';
+import { trendBlocks } from '../../src/messages/insights.ts';
+import { context, divider, header, section } from '../../src/messages/text.ts';
 
 const plain = (text: string, width = 80) => renderMrkdwn(text, { width }).join('\n');
 

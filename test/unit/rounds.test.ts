@@ -5,13 +5,14 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config.ts';
 import type { Services } from '../../src/context.ts';
 import type { Answers } from '../../src/domain/dimensions.ts';
-import { closeRound, dueSlot, openRound, tick } from '../../src/jobs/rounds.ts';
+import { tick } from '../../src/jobs/tick.ts';
 import type { Logger } from '../../src/log.ts';
 import { openDatabase } from '../../src/store/db.ts';
 import { leadStore } from '../../src/store/leads.ts';
 import { outboxStore } from '../../src/store/outbox.ts';
 import { roundStore } from '../../src/store/rounds.ts';
 import { type Team, teamStore } from '../../src/store/teams.ts';
+import { closeRound, dueSlot, openRound } from '../../src/usecases/rounds.ts';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;

@@ -1,35 +1,14 @@
+import { TEAM_NAME, USER_MENTION } from '../../domain/ids.ts';
 import { parseTime, parseWeekday, type Weekday } from '../../domain/schedule.ts';
-import { escapeText } from '../blocks/text.ts';
-
-/** Every subcommand's usage line; a mistake gets the line of the command it meant. */
-export const USAGE = {
-  help: '/teamhealth help',
-  setup: '/teamhealth setup',
-  create: '/teamhealth team create <team> [@manager]',
-  add: '/teamhealth team add <team> @user… | @group',
-  remove: '/teamhealth team remove <team> @user…',
-  lead: '/teamhealth team lead <team> @user',
-  schedule: '/teamhealth team schedule <team> <mon..sun> <HH:MM> [Area/City]',
-  list: '/teamhealth team list',
-  archive: '/teamhealth team archive <team>',
-  unarchive: '/teamhealth team unarchive <team>',
-  checkin: '/teamhealth checkin <team>',
-  close: '/teamhealth close <team>',
-  report: '/teamhealth report [<team>]',
-  digest: '/teamhealth digest [schedule <mon..sun> <HH:MM> [Area/City]]',
-  privacy: '/teamhealth privacy',
-  forget: '/teamhealth forget-me',
-  away: '/teamhealth away [weeks] | away off',
-  status: '/teamhealth status',
-} as const;
+import { escapeText } from '../../messages/text.ts';
+import { USAGE, type UsageKey } from '../../messages/usage.ts';
 
 /** `/teamhealth away` takes at most this many weeks at once. */
 export const MAX_AWAY_WEEKS = 8;
 
-export type UsageKey = keyof typeof USAGE;
-
 export type Command =
-  | { kind: 'status' }
+  /** Bare `/teamhealth`: the caller's teams and next check-ins, and the help. */
+  | { kind: 'overview' }
   | { kind: 'help' }
   | { kind: 'setup' }
   | { kind: 'create'; team: string; managerId: string | null }
@@ -48,12 +27,11 @@ export type Command =
   | { kind: 'forget' }
   | { kind: 'away'; weeks: number }
   | { kind: 'back' }
-  | { kind: 'deliveries' };
+  /** `/teamhealth status`: the outbox at a glance, for admins. */
+  | { kind: 'status' };
 
 export type ParseResult = { ok: true; command: Command } | { ok: false; error: string; usage: string | null };
 
-const TEAM = /^[a-z0-9-]{1,40}$/;
-const USER_MENTION = /^<@([UW][A-Za-z0-9]+)(?:\|[^>]*)?>$/;
 const GROUP_MENTION = /^<!subteam\^([A-Za-z0-9]+)(?:\|[^>]*)?>$/;
 
 /** Each top-level word and the usage it stands for (null: the team commands). */
@@ -117,7 +95,7 @@ const fail = (usage: UsageKey, message: string): never => {
 
 function team(arg: string | undefined, usage: UsageKey): string {
   if (arg === undefined) return fail(usage, 'Which team? Name it.');
-  if (!TEAM.test(arg)) {
+  if (!TEAM_NAME.test(arg)) {
     return fail(usage, 'A team name is 1–40 lowercase letters, digits or dashes, such as `platform-api`.');
   }
   return arg;
@@ -248,7 +226,7 @@ export function parseCommand(text: string): ParseResult {
     const command = ((): Command => {
       switch (verb?.toLowerCase()) {
         case undefined:
-          return { kind: 'status' };
+          return { kind: 'overview' };
         case 'help':
           return { kind: 'help' };
         case 'setup':
@@ -291,7 +269,7 @@ export function parseCommand(text: string): ParseResult {
           return away(rest);
         case 'status':
           noMore(rest, 'status');
-          return { kind: 'deliveries' };
+          return { kind: 'status' };
         default:
           throw unknownVerb(verb ?? '');
       }

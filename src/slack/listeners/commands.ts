@@ -1,13 +1,15 @@
 import type { App } from '@slack/bolt';
 import { z } from 'zod';
 import type { Services } from '../../context.ts';
-import { section } from '../blocks/text.ts';
+import { USER_ID } from '../../domain/ids.ts';
+import { errorMessage } from '../../log.ts';
+import { reply } from '../../messages/text.ts';
 import { handleCommand } from '../commands/handle.ts';
 import { parseCommand } from '../commands/parse.ts';
 import { openSetup } from './setup.ts';
 
 const SlashCommand = z.object({
-  user_id: z.string().regex(/^[UW][A-Za-z0-9]+$/),
+  user_id: z.string().regex(USER_ID),
   text: z.string().max(4000).default(''),
 });
 
@@ -53,12 +55,12 @@ export function registerCommands(app: App, s: Services): void {
           const text = usage
             ? `${parsed.error}\nUsage:\n${usage}`
             : `${parsed.error} Try \`/teamhealth help\`.`;
-          return { text, blocks: [section(text)] };
+          return reply(text);
         })();
     try {
       await respond({ response_type: 'ephemeral', replace_original: false, ...message });
     } catch (err) {
-      s.log.warn(`command reply could not be delivered: ${err instanceof Error ? err.message : String(err)}`);
+      s.log.warn(`command reply could not be delivered: ${errorMessage(err)}`);
     }
   });
 }

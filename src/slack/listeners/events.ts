@@ -1,6 +1,9 @@
 import type { App } from '@slack/bolt';
 import type { Services } from '../../context.ts';
-import { homeView } from '../home.ts';
+import { isUserId } from '../../domain/ids.ts';
+import { errorMessage } from '../../log.ts';
+import { homeView } from '../../messages/home.ts';
+import { home } from '../../usecases/overview.ts';
 import { SeenEvents } from '../seenEvents.ts';
 
 export function registerEvents(app: App, s: Services): void {
@@ -16,12 +19,11 @@ export function registerEvents(app: App, s: Services): void {
   });
   app.event('app_home_opened', async ({ event, client }) => {
     // Only a real user id reaches the database or Slack; anything else is dropped here.
-    if (event.tab !== 'home' || typeof event.user !== 'string' || !/^[UW][A-Za-z0-9]+$/.test(event.user))
-      return;
+    if (event.tab !== 'home' || !isUserId(event.user)) return;
     try {
-      await client.views.publish({ user_id: event.user, view: homeView(s, event.user, new Date()) as never });
+      await client.views.publish({ user_id: event.user, view: homeView(home(s, event.user, new Date())) });
     } catch (err) {
-      s.log.warn(`home tab could not be published: ${err instanceof Error ? err.message : String(err)}`);
+      s.log.warn(`home tab could not be published: ${errorMessage(err)}`);
     }
   });
 }

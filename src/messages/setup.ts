@@ -1,5 +1,6 @@
-import { WEEKDAY_NAMES, WEEKDAYS, type Weekday } from '../../domain/schedule.ts';
-import { type Block, context, escapeText, type Message, mention, section } from './text.ts';
+import type { ModalView, PlainTextOption } from '@slack/types';
+import { WEEKDAY_NAMES, WEEKDAYS, type Weekday } from '../domain/schedule.ts';
+import { type Block, context, escapeText, type Message, mention, plain, section } from './text.ts';
 
 /** The `/teamhealth setup` modal: create a team, or edit one the caller may manage. */
 export const SETUP_CALLBACK = 'team_setup';
@@ -49,11 +50,9 @@ export interface SetupMetadata {
 
 export const encodeSetupMetadata = (m: SetupMetadata): string => JSON.stringify({ team: m.team });
 
-const plain = (text: string) => ({ type: 'plain_text', text }) as const;
+const option = (text: string, value: string): PlainTextOption => ({ text: plain(text), value });
 
-const option = (text: string, value: string) => ({ text: plain(text), value });
-
-export function setupModal(input: SetupModalInput): Record<string, unknown> {
+export function setupModal(input: SetupModalInput): ModalView {
   const team = input.teams.find((t) => t.slug === input.selected);
   // Action ids change with the team shown: Slack keeps what was typed into an input whose block and
   // action ids survive a views.update, so the picked team's values would not replace them otherwise.

@@ -1,5 +1,6 @@
-import { DIMENSIONS, NOTE_MAX_LENGTH, QUESTIONS } from '../../domain/dimensions.ts';
-import { type Block, context, escapeText, type Message, section } from './text.ts';
+import type { ActionsBlock, Button, InputBlock, ModalView } from '@slack/types';
+import { DIMENSIONS, NOTE_MAX_LENGTH, QUESTIONS } from '../domain/dimensions.ts';
+import { type Block, context, escapeText, localDate, type Message, plain, section } from './text.ts';
 
 export const CHECKIN_OPEN_ACTION = 'checkin_open';
 export const CHECKIN_AWAY_ACTION = 'checkin_away';
@@ -10,34 +11,28 @@ const PRIVACY_LINE =
   'Anonymous: your answers are stored without your name and without a time, and your manager only sees ' +
   'team totals once enough people have answered.';
 
-const startButton = (roundId: number) => ({
+const startButton = (roundId: number): Button => ({
   type: 'button',
   action_id: CHECKIN_OPEN_ACTION,
   style: 'primary',
-  text: { type: 'plain_text', text: 'Start the check-in' },
+  text: plain('Start the check-in'),
   value: String(roundId),
 });
 
-const openButton = (roundId: number) => ({
+const checkinActions = (elements: Button[]): ActionsBlock => ({
   type: 'actions',
   block_id: 'checkin_actions',
-  elements: [startButton(roundId)],
+  elements,
 });
 
+const openButton = (roundId: number): ActionsBlock => checkinActions([startButton(roundId)]);
+
 /** The invite's buttons: start (first), or say you are away this week. */
-const inviteButtons = (roundId: number) => ({
-  type: 'actions',
-  block_id: 'checkin_actions',
-  elements: [
+const inviteButtons = (roundId: number): ActionsBlock =>
+  checkinActions([
     startButton(roundId),
-    {
-      type: 'button',
-      action_id: CHECKIN_AWAY_ACTION,
-      text: { type: 'plain_text', text: 'Away this week' },
-      value: String(roundId),
-    },
-  ],
-});
+    { type: 'button', action_id: CHECKIN_AWAY_ACTION, text: plain('Away this week'), value: String(roundId) },
+  ]);
 
 /** The weekly DM: one button that opens the check-in modal. */
 export function inviteMessage(team: string, roundId: number, closesAt: Date): Message {
@@ -71,10 +66,6 @@ export function recordedMessage(team: string): Message {
   return { text, blocks: [section(`:white_check_mark: ${text}`)] };
 }
 
-/** A date Slack shows in the reader's own time zone (plain UTC where it cannot). */
-export const localDate = (d: Date): string =>
-  `<!date^${Math.floor(d.getTime() / 1000)}^{date_short_pretty} at {time}|${d.toUTCString()}>`;
-
 /** What the invite DM turns into when its person marks themselves away: no reminder, not counted. */
 export function awayMessage(team: string, until: Date): Message {
   const text =
@@ -93,22 +84,19 @@ export function closedMessage(team: string): Message {
 }
 
 /** The check-in modal: one required radio group per dimension and an optional note. */
-export function checkinModal(team: string, roundId: number): Record<string, unknown> {
+export function checkinModal(team: string, roundId: number): ModalView {
   const blocks: Block[] = [
     context(`*${escapeText(team)}* · ${PRIVACY_LINE}`),
-    ...DIMENSIONS.map((d) => {
+    ...DIMENSIONS.map((d): InputBlock => {
       const q = QUESTIONS[d];
       return {
         type: 'input',
         block_id: d,
-        label: { type: 'plain_text', text: q.prompt },
+        label: plain(q.prompt),
         element: {
           type: 'radio_buttons',
           action_id: 'answer',
-          options: q.options.map((words, i) => ({
-            text: { type: 'plain_text', text: words },
-            value: String(i + 1),
-          })),
+          options: q.options.map((words, i) => ({ text: plain(words), value: String(i + 1) })),
         },
       };
     }),
@@ -116,7 +104,7 @@ export function checkinModal(team: string, roundId: number): Record<string, unkn
       type: 'input',
       block_id: NOTE_BLOCK,
       optional: true,
-      label: { type: 'plain_text', text: 'Anything else? Your manager sees notes without names' },
+      label: plain('Anything else? Your manager sees notes without names'),
       element: {
         type: 'plain_text_input',
         action_id: 'note',
@@ -129,19 +117,37 @@ export function checkinModal(team: string, roundId: number): Record<string, unkn
     type: 'modal',
     callback_id: CHECKIN_CALLBACK,
     private_metadata: String(roundId),
-    title: { type: 'plain_text', text: 'Weekly check-in' },
-    submit: { type: 'plain_text', text: 'Send anonymously' },
-    close: { type: 'plain_text', text: 'Cancel' },
+    title: plain('Weekly check-in'),
+    submit: plain('Send anonymously'),
+    close: plain('Cancel'),
     blocks,
   };
 }
 
 /** A modal with one sentence, for when the check-in cannot be opened. */
-export function noticeModal(title: string, text: string): Record<string, unknown> {
+export function noticeModal(title: string, text: string): ModalView {
   return {
     type: 'modal',
-    title: { type: 'plain_text', text: title },
-    close: { type: 'plain_text', text: 'Close' },
+    title: plain(title),
+    close: plain('Close'),
     blocks: [section(text)],
   };
 }
+
+/** What the check-in button opens, as the use case decided it. */
+export type CheckinForm =
+  | { kind: 'form'; team: string; roundId: number }
+  | { kind: 'away' }
+  | { kind: 'not_invited' }
+  | { kind: 'closed' }
+  | { kind: 'answered' };
+
+const FORM_NOTICES: Record<Exclude<CheckinForm['kind'], 'form'>, string> = {
+  away: 'You marked yourself away, so this check-in skips you. `/teamhealth away off` when you are back.',
+  not_invited: 'This check-in is not one you were invited to.',
+  closed: 'This check-in has closed. The next one comes with the next weekly DM.',
+  answered: 'You have already answered this check-in. Thank you!',
+};
+
+export const checkinFormView = (f: CheckinForm): ModalView =>
+  f.kind === 'form' ? checkinModal(f.team, f.roundId) : noticeModal('Weekly check-in', FORM_NOTICES[f.kind]);

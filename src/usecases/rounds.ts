@@ -1,11 +1,13 @@
 import type { Services } from '../context.ts';
+import { deliveryKey } from '../domain/delivery.ts';
 import { lastSlot } from '../domain/schedule.ts';
-import { closedMessage, inviteMessage, recordedMessage, reminderMessage } from '../slack/blocks/checkin.ts';
-import { teamReport } from '../slack/report.ts';
+import { closedMessage, inviteMessage, recordedMessage, reminderMessage } from '../messages/checkin.ts';
 import type { Round } from '../store/rounds.ts';
+import { scrubSoon } from '../store/scrub.ts';
 import type { Team } from '../store/teams.ts';
-import { queueDueDigests } from './digest.ts';
-import { applyRetention, scrubAfter } from './maintenance.ts';
+import { teamFor } from './access.ts';
+import { teamReport } from './report.ts';
+import type { Refused } from './teams.ts';
 
 const HOUR = 3_600_000;
 
@@ -35,7 +37,7 @@ export function openRound(s: Services, team: Team, now: Date, slot: Date | null 
     const message = inviteMessage(team.slug, round.id, round.closesAt);
     for (const userId of invitees) {
       s.outbox.enqueue(
-        `invite:${round.id}:${userId}`,
+        deliveryKey({ kind: 'invite', roundId: round.id, userId }),
         'chat.postMessage',
         { channel: userId, ...message },
         {
@@ -66,7 +68,7 @@ export function remindRound(s: Services, round: Round): void {
     for (const invite of s.rounds.invites(round.id)) {
       if (invite.answered) continue;
       s.outbox.enqueue(
-        `reminder:${round.id}:${invite.userId}`,
+        deliveryKey({ kind: 'reminder', roundId: round.id, userId: invite.userId }),
         'chat.postMessage',
         { channel: invite.dmChannel ?? invite.userId, ...message },
         { kind: 'reminder', roundId: round.id, userId: invite.userId },
@@ -88,15 +90,23 @@ export function closeRound(s: Services, round: Round, now: Date): boolean {
     const closedNotice = closedMessage(team.slug);
     for (const invite of s.rounds.invites(round.id)) {
       if (invite.answered || invite.dmChannel === null || invite.dmTs === null) continue;
-      s.outbox.enqueue(`closed:${round.id}:${invite.userId}`, 'chat.update', {
-        channel: invite.dmChannel,
-        ts: invite.dmTs,
-        ...closedNotice,
-      });
+      s.outbox.enqueue(
+        deliveryKey({ kind: 'closed', roundId: round.id, userId: invite.userId }),
+        'chat.update',
+        {
+          channel: invite.dmChannel,
+          ts: invite.dmTs,
+          ...closedNotice,
+        },
+      );
     }
     const report = teamReport(s, team);
-    if (report)
-      s.outbox.enqueue(`summary:${round.id}`, 'chat.postMessage', { channel: team.managerId, ...report });
+    if (report) {
+      s.outbox.enqueue(deliveryKey({ kind: 'summary', roundId: round.id }), 'chat.postMessage', {
+        channel: team.managerId,
+        ...report,
+      });
+    }
     return true;
   })();
   if (closed) {
@@ -110,7 +120,7 @@ export function closeRound(s: Services, round: Round, now: Date): boolean {
 export function queueRecordedNotice(s: Services, team: Team, roundId: number, userId: string): void {
   const invite = s.rounds.invite(roundId, userId);
   if (!invite?.dmChannel || !invite.dmTs) return;
-  s.outbox.enqueue(`recorded:${roundId}:${userId}`, 'chat.update', {
+  s.outbox.enqueue(deliveryKey({ kind: 'recorded', roundId, userId }), 'chat.update', {
     channel: invite.dmChannel,
     ts: invite.dmTs,
     ...recordedMessage(team.slug),
@@ -135,53 +145,35 @@ export function dueSlot(s: Services, team: Team, now: Date): Date | null {
   return slot;
 }
 
-export interface TickResult {
-  opened: number;
-  reminded: number;
-  closed: number;
-  digests: number;
-  /** Rounds deleted because they closed more than RETENTION_WEEKS ago. */
-  deleted: number;
+export type StartResult =
+  | Refused
+  | { ok: false; team: Team; reason: 'already_open' | 'no_members' | 'nobody_available' }
+  | { ok: true; team: Team; round: Round; invited: number; skipped: number };
+
+/** `/teamhealth checkin`: opens a round now, for a manager, lead or admin. */
+export function startRound(s: Services, caller: string, slug: string, now: Date): StartResult {
+  const found = teamFor(s, slug, caller, 'run_round');
+  if (!found.ok) return found;
+  const team = found.team;
+  const opened = openRound(s, team, now);
+  if (!opened.ok) return { ok: false, team, reason: opened.reason };
+  const { invited } = s.rounds.counts(opened.round.id);
+  return { ok: true, team, round: opened.round, invited, skipped: s.teams.members(team.id).length - invited };
 }
 
-/** Runs one unit of a tick's work; a failure is logged and does not stop the rest of the tick. */
-function guarded(s: Services, what: string, fn: () => void): void {
-  try {
-    fn();
-  } catch (err) {
-    s.log.error(`tick: ${what} failed: ${err instanceof Error ? err.message : String(err)}`);
-  }
-}
+export type EndResult =
+  | Refused
+  | { ok: false; team: Team; noneOpen: true }
+  | { ok: true; team: Team; round: Round };
 
-/**
- * Does whatever is due at `now`, and nothing twice: closes rounds past their window, reminds,
- * then opens scheduled rounds. Safe to call every minute, twice, or after a long outage.
- */
-export function tick(s: Services, now: Date): TickResult {
-  const result: TickResult = { opened: 0, reminded: 0, closed: 0, digests: 0, deleted: 0 };
-  for (const round of s.rounds.dueClose(now)) {
-    guarded(s, `closing round ${round.id}`, () => {
-      if (closeRound(s, round, now)) result.closed++;
-    });
-  }
-  for (const round of s.rounds.dueReminders(now)) {
-    guarded(s, `reminding round ${round.id}`, () => {
-      remindRound(s, round);
-      result.reminded++;
-    });
-  }
-  for (const team of s.teams.active()) {
-    guarded(s, `opening a round of team ${team.id}`, () => {
-      const slot = dueSlot(s, team, now);
-      if (slot && openRound(s, team, now, slot).ok) result.opened++;
-    });
-  }
-  guarded(s, 'retention', () => {
-    result.deleted = applyRetention(s, now).deletedRounds;
-  });
-  // Closed or deleted rounds: rewrite the files so no trace of answer order or deleted rows is left.
-  scrubAfter(s, result.closed > 0 || result.deleted > 0);
-  // After closing, so a digest due at the same minute already reads the rounds that just closed.
-  result.digests = queueDueDigests(s, now);
-  return result;
+/** `/teamhealth close`: closes the open round now and sends its summary. */
+export function endRound(s: Services, caller: string, slug: string, now: Date): EndResult {
+  const found = teamFor(s, slug, caller, 'run_round');
+  if (!found.ok) return found;
+  const team = found.team;
+  const round = s.rounds.openFor(team.id);
+  if (!round || !closeRound(s, round, now)) return { ok: false, team, noneOpen: true };
+  // A closed round is final: rewrite the files so nothing in them keeps the order its answers came in.
+  scrubSoon(s.db, s.log);
+  return { ok: true, team, round };
 }

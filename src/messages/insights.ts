@@ -1,9 +1,9 @@
-import { DIMENSIONS, QUESTIONS } from '../../domain/dimensions.ts';
-import type { Flag } from '../../domain/flags.ts';
-import type { TeamHealth } from '../../domain/health.ts';
-import { playbookFor } from '../../domain/playbook.ts';
-import { formatMean } from '../../domain/stats.ts';
-import type { Trend } from '../../domain/trend.ts';
+import { DIMENSIONS, QUESTIONS } from '../domain/dimensions.ts';
+import type { Flag } from '../domain/flags.ts';
+import type { TeamHealth } from '../domain/health.ts';
+import { playbookFor } from '../domain/playbook.ts';
+import { formatMean } from '../domain/stats.ts';
+import type { Trend } from '../domain/trend.ts';
 import { type Block, clip, context, section } from './text.ts';
 
 /** How many flags a message spells out with their playbook; the rest are named in one line. */

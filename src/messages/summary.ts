@@ -1,7 +1,16 @@
-import { QUESTIONS } from '../../domain/dimensions.ts';
-import { formatMean } from '../../domain/stats.ts';
-import type { DimensionSummary, RoundSummary } from '../../domain/summary.ts';
-import { type Block, clip, context, escapeText, header, type Message, section } from './text.ts';
+import { QUESTIONS } from '../domain/dimensions.ts';
+import { formatMean } from '../domain/stats.ts';
+import type { DimensionSummary, RoundSummary } from '../domain/summary.ts';
+import {
+  type Block,
+  clip,
+  context,
+  escapeText,
+  header,
+  MAX_MESSAGE_BLOCKS,
+  type Message,
+  section,
+} from './text.ts';
 
 export const participation = (responded: number, invited: number): string => `${responded} of ${invited}`;
 
@@ -49,10 +58,15 @@ function summaryBlocks(s: RoundSummary, insights: readonly Block[]): Block[] {
   return blocks;
 }
 
-export function summaryMessage(s: RoundSummary, insights: readonly Block[]): Message {
+/** The manager's DM at a round's close and the core of `/teamhealth report`; `flags` counts the flags raised. */
+export function summaryMessage(s: RoundSummary, insights: readonly Block[], flags: number): Message {
   const text = s.shown
     ? `${s.team} round ${s.number}: ${participation(s.responded, s.invited)} answered. ` +
       s.dimensions.map((d) => `${QUESTIONS[d.dimension].label} ${formatMean(d.mean)}`).join(', ')
     : `${s.team} round ${s.number}: ${participation(s.responded, s.invited)} answered. ${hiddenSentence(s.responded, s.minResponses)}`;
-  return { text: escapeText(text), blocks: summaryBlocks({ ...s, team: escapeText(s.team) }, insights) };
+  const flagCount = flags === 0 ? 'no flags' : `${flags} flag${flags === 1 ? '' : 's'}`;
+  return {
+    text: `${escapeText(text)} (${flagCount})`,
+    blocks: summaryBlocks({ ...s, team: escapeText(s.team) }, insights).slice(0, MAX_MESSAGE_BLOCKS),
+  };
 }

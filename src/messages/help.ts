@@ -1,5 +1,5 @@
-import { USAGE } from '../commands/parse.ts';
 import { type Message, section } from './text.ts';
+import { USAGE } from './usage.ts';
 
 export function helpMessage(): Message {
   const lines = [

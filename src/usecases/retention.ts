@@ -1,5 +1,4 @@
 import type { Services } from '../context.ts';
-import { scrubNow } from '../store/scrub.ts';
 
 const WEEK = 7 * 24 * 3_600_000;
 
@@ -27,9 +26,4 @@ export function applyRetention(s: Services, now: Date): MaintenanceResult {
     s.log.info(`retention: deleted ${deleted.length} round(s) closed before ${cutoff.toISOString()}`);
   }
   return { deletedRounds: deleted.length };
-}
-
-/** After rounds closed or were deleted: leave no trace of answer order or deleted rows in the files. */
-export function scrubAfter(s: Services, changed: boolean): void {
-  if (changed) scrubNow(s.db, s.log);
 }

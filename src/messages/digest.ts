@@ -1,9 +1,9 @@
-import type { Digest } from '../../domain/digest.ts';
-import { DIMENSIONS, QUESTIONS } from '../../domain/dimensions.ts';
-import type { Means, TeamHealth } from '../../domain/health.ts';
-import { playbookFor } from '../../domain/playbook.ts';
-import { formatMean } from '../../domain/stats.ts';
-import { arrow } from '../../domain/trend.ts';
+import type { Digest } from '../domain/digest.ts';
+import { DIMENSIONS, QUESTIONS } from '../domain/dimensions.ts';
+import type { Means, TeamHealth } from '../domain/health.ts';
+import { playbookFor } from '../domain/playbook.ts';
+import { formatMean } from '../domain/stats.ts';
+import { arrow } from '../domain/trend.ts';
 import { flagTitle } from './insights.ts';
 import { participation } from './summary.ts';
 import { type Block, clip, context, divider, header, type Message, mention, section } from './text.ts';

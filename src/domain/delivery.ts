@@ -1,0 +1,81 @@
+import { USER_ID_IN_TEXT } from './ids.ts';
+
+/**
+ * What each outbox row delivers, as a typed key. The key is unique per delivery, so queuing the same
+ * delivery twice does nothing; this module is the one place that writes and reads its text form.
+ */
+
+/** Deliveries to one person about one round. */
+export type PersonalKind = 'invite' | 'reminder' | 'recorded' | 'closed' | 'away';
+
+export type Delivery =
+  /** The check-in DM; reminder: the one nudge; recorded / closed / away: the DM updated. */
+  | { kind: PersonalKind; roundId: number; userId: string }
+  /** The round's summary to its manager. */
+  | { kind: 'summary'; roundId: number }
+  /** A lead's weekly digest for one scheduled slot (epoch ms). */
+  | { kind: 'digest'; leadId: string; slot: number }
+  /** The DM confirming a saved setup form (each save its own nonce). */
+  | { kind: 'setup'; teamId: number; nonce: string };
+
+const PERSONAL: ReadonlySet<string> = new Set<PersonalKind>([
+  'invite',
+  'reminder',
+  'recorded',
+  'closed',
+  'away',
+]);
+
+export const isPersonal = (d: Delivery): d is Extract<Delivery, { kind: PersonalKind }> =>
+  PERSONAL.has(d.kind);
+
+/** The text form stored in the outbox's unique `key` column. */
+export function deliveryKey(d: Delivery): string {
+  switch (d.kind) {
+    case 'summary':
+      return `summary:${d.roundId}`;
+    case 'digest':
+      return `digest:${d.leadId}:${d.slot}`;
+    case 'setup':
+      return `setup:${d.teamId}:${d.nonce}`;
+    default:
+      return `${d.kind}:${d.roundId}:${d.userId}`;
+  }
+}
+
+const PERSONAL_KEY = /^(invite|reminder|recorded|closed|away):(\d+):([UW][A-Za-z0-9]+)$/;
+const SUMMARY_KEY = /^summary:(\d+)$/;
+const DIGEST_KEY = /^digest:([UW][A-Za-z0-9]+):(\d+)$/;
+const SETUP_KEY = /^setup:(\d+):([0-9a-f]+)$/;
+
+/** The delivery a stored key stands for; null for a key this code did not write. */
+export function parseDeliveryKey(key: string): Delivery | null {
+  let m = PERSONAL_KEY.exec(key);
+  if (m) return { kind: m[1] as PersonalKind, roundId: Number(m[2]), userId: m[3] as string };
+  m = SUMMARY_KEY.exec(key);
+  if (m) return { kind: 'summary', roundId: Number(m[1]) };
+  m = DIGEST_KEY.exec(key);
+  if (m) return { kind: 'digest', leadId: m[1] as string, slot: Number(m[2]) };
+  m = SETUP_KEY.exec(key);
+  if (m) return { kind: 'setup', teamId: Number(m[1]), nonce: m[2] as string };
+  return null;
+}
+
+/** What `/teamhealth forget-me` takes back of what is still queued for the person. */
+export const FORGOTTEN_WITH_A_PERSON: readonly PersonalKind[] = ['invite', 'reminder', 'recorded', 'away'];
+
+/** The round a delivery belongs to, if any. */
+export const roundOf = (d: Delivery): number | null =>
+  isPersonal(d) || d.kind === 'summary' ? d.roundId : null;
+
+/**
+ * A SQL LIKE pattern matching the keys of one kind of personal delivery for one person, any round.
+ * User ids hold only letters and digits, so nothing in them is a LIKE wildcard.
+ */
+export const personalKeyPattern = (kind: PersonalKind, userId: string): string => `${kind}:%:${userId}`;
+
+/**
+ * How a delivery is named in logs and in `/teamhealth status`: its key without the person it is for,
+ * so no log line says when someone's check-in was recorded.
+ */
+export const describeDelivery = (key: string): string => key.replace(USER_ID_IN_TEXT, '…');

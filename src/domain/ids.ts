@@ -1,0 +1,22 @@
+/** The shapes of the identifiers people and Slack give us; every edge checks against these. */
+
+/** A Slack user id: `U` or `W` followed by letters and digits. */
+export const USER_ID = /^[UW][A-Za-z0-9]+$/;
+
+/** A Slack user id anywhere inside a text (for taking people out of log lines). */
+export const USER_ID_IN_TEXT = /\b[UW][A-Za-z0-9]+\b/g;
+
+/** A user mention as Slack escapes it: `<@U123>` or `<@U123|name>`. */
+export const USER_MENTION = /^<@([UW][A-Za-z0-9]+)(?:\|[^>]*)?>$/;
+
+/** A team name: 1–40 lowercase letters, digits or dashes. */
+export const TEAM_NAME = /^[a-z0-9-]{1,40}$/;
+
+/** A row id carried in a button value or a modal's metadata. */
+export const ROW_ID = /^\d{1,12}$/;
+
+export const isUserId = (v: unknown): v is string => typeof v === 'string' && USER_ID.test(v);
+
+/** The number in a row-id text, or null when the text is not one. */
+export const parseRowId = (v: unknown): number | null =>
+  typeof v === 'string' && ROW_ID.test(v) ? Number(v) : null;

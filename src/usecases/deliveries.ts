@@ -1,0 +1,52 @@
+import type { Services } from '../context.ts';
+import type { FailedDelivery, OutboxCounts, OutboxRow } from '../store/outbox.ts';
+import { mayInTheApp } from './access.ts';
+import { queueAwayNotice } from './away.ts';
+
+// What the database learns from a delivery's outcome; each runs inside the outbox worker's transaction.
+
+/** A check-in DM went out: remember where, so its updates and reminder find it. */
+export function recordSent(s: Services, row: OutboxRow, result: Record<string, unknown>): void {
+  if (row.effect?.kind !== 'invite') return;
+  const { roundId, userId } = row.effect;
+  if (typeof result.channel !== 'string' || typeof result.ts !== 'string') return;
+  if (s.rounds.invite(roundId, userId)) {
+    s.rounds.setDm(roundId, userId, result.channel, result.ts);
+    return;
+  }
+  // The invite was taken back while its DM was in flight (the person went away): say so in the DM.
+  const round = s.rounds.byId(roundId);
+  const team = round && s.teams.byId(round.teamId);
+  const until = s.teams.awayUntil(userId, new Date());
+  if (team && until)
+    queueAwayNotice(s, team.slug, roundId, userId, { channel: result.channel, ts: result.ts }, until);
+}
+
+/**
+ * A check-in or reminder failed for good. `unreachable`: Slack says the person can never be messaged,
+ * so they are skipped from now on; a check-in that never reached its person does not count them.
+ */
+export function recordFailed(s: Services, row: OutboxRow, error: string, unreachable: boolean): void {
+  const effect = row.effect;
+  if (!effect) return;
+  if (unreachable) s.teams.markUnreachable(effect.userId, error);
+  if (effect.kind === 'invite' || unreachable) s.rounds.removeUnanswered(effect.roundId, effect.userId);
+}
+
+/** How many of the latest failed deliveries `/teamhealth status` lists. */
+export const STATUS_FAILURES = 10;
+
+export type DeliveryStatus =
+  | { ok: false }
+  | { ok: true; counts: OutboxCounts; unreachable: number; failed: FailedDelivery[] };
+
+/** The outbox at a glance, for admins: counts and the latest failures, never a message's content. */
+export function deliveryStatus(s: Services, caller: string): DeliveryStatus {
+  if (!mayInTheApp(s, 'see_deliveries', caller)) return { ok: false };
+  return {
+    ok: true,
+    counts: s.outbox.counts(),
+    unreachable: s.teams.unreachableCount(),
+    failed: s.outbox.failed(STATUS_FAILURES),
+  };
+}
