@@ -1,8 +1,8 @@
-import { orgLine } from './domain/digest.ts';
-import { DIMENSIONS } from './domain/dimensions.ts';
-import { type RoundRecord, roundRecords } from './domain/health.ts';
-import type { RoundStore } from './store/rounds.ts';
-import type { TeamStore } from './store/teams.ts';
+import { orgLine } from '../domain/digest.ts';
+import { DIMENSIONS } from '../domain/dimensions.ts';
+import { type RoundRecord, roundRecords } from '../domain/health.ts';
+import type { RoundStore } from '../store/rounds.ts';
+import type { TeamStore } from '../store/teams.ts';
 
 export type ExportFormat = 'json' | 'csv';
 

@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import {
+  type Delivery,
+  deliveryKey,
+  describeDelivery,
+  parseDeliveryKey,
+  personalKeyPattern,
+  roundOf,
+} from '../../src/domain/delivery.ts';
+
+const deliveries: Delivery[] = [
+  { kind: 'invite', roundId: 7, userId: 'U01' },
+  { kind: 'reminder', roundId: 7, userId: 'W9Z' },
+  { kind: 'recorded', roundId: 12, userId: 'U01' },
+  { kind: 'closed', roundId: 12, userId: 'U01' },
+  { kind: 'away', roundId: 3, userId: 'U01' },
+  { kind: 'summary', roundId: 12 },
+  { kind: 'digest', leadId: 'ULEAD', slot: 1_764_000_000_000 },
+  { kind: 'setup', teamId: 4, nonce: '0a1b2c3d4e5f6071' },
+];
+
+describe('delivery keys', () => {
+  it.each(deliveries)('reads back what it wrote: %o', (d) => {
+    expect(parseDeliveryKey(deliveryKey(d))).toEqual(d);
+  });
+
+  it('writes the stable text forms the outbox has always stored', () => {
+    expect(deliveries.map(deliveryKey)).toEqual([
+      'invite:7:U01',
+      'reminder:7:W9Z',
+      'recorded:12:U01',
+      'closed:12:U01',
+      'away:3:U01',
+      'summary:12',
+      'digest:ULEAD:1764000000000',
+      'setup:4:0a1b2c3d4e5f6071',
+    ]);
+  });
+
+  it('refuses keys it did not write', () => {
+    for (const key of [
+      '',
+      'invite:7',
+      'invite:x:U1',
+      'invite:7:u1',
+      'digest:ULEAD:',
+      'other:1:U1',
+      'summary:1:U1',
+    ]) {
+      expect(parseDeliveryKey(key)).toBeNull();
+    }
+  });
+
+  it('knows the round of a delivery, if it has one', () => {
+    expect(deliveries.map(roundOf)).toEqual([7, 7, 12, 12, 3, 12, null, null]);
+  });
+
+  it('names a delivery without the person it is for', () => {
+    expect(describeDelivery('recorded:12:U01ABC')).toBe('recorded:12:…');
+    expect(describeDelivery('digest:ULEAD:1764000000000')).toBe('digest:…:1764000000000');
+  });
+
+  it('matches one kind for one person in any round, and nobody else', () => {
+    const like = new RegExp(`^${personalKeyPattern('invite', 'U1').replace('%', '.*')}$`);
+    expect(like.test('invite:7:U1')).toBe(true);
+    expect(like.test('invite:7:U11')).toBe(false);
+    expect(like.test('reminder:7:U1')).toBe(false);
+  });
+});
