@@ -9,9 +9,9 @@ import Database from 'better-sqlite3';
 import dotenv from 'dotenv';
 import { z } from 'zod';
 import { parseStorageConfig } from '../src/config.ts';
-import { exportLead, exportTeam, formatLeadExport, formatTeamExport } from '../src/usecases/export.ts';
 import { roundStore } from '../src/store/rounds.ts';
 import { teamStore } from '../src/store/teams.ts';
+import { exportLead, exportTeam, formatLeadExport, formatTeamExport } from '../src/usecases/export.ts';
 
 const USAGE = 'Usage: npm run export -- (--team <slug> | --lead <SlackUserId>) [--format json|csv]';
 
