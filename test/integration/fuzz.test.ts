@@ -4,7 +4,7 @@
 // nothing user-typed reaches Slack as a live mention, and every reply a person sees is a sentence.
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RecordedCall } from '../../src/fake/fakeSlack.ts';
+import type { RecordedCall } from '../../tools/fakeSlack.ts';
 import {
   blockActionPayload,
   interactionBody,
@@ -12,7 +12,7 @@ import {
   postSigned,
   slashCommandBody,
   viewSubmissionPayload,
-} from '../../src/fake/signing.ts';
+} from '../../tools/signing.ts';
 import { type AnswerValues, checkinValues, SECRET, startTestApp, type TestApp } from '../support/harness.ts';
 import { type DbSnapshot, rowKey, rowsOf, snapshotDb } from '../support/snapshot.ts';
 

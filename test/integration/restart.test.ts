@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type FakeSlack, startFakeSlack } from '../../src/fake/fakeSlack.ts';
-import { postSigned, slashCommandBody } from '../../src/fake/signing.ts';
+import { type FakeSlack, startFakeSlack } from '../../tools/fakeSlack.ts';
+import { postSigned, slashCommandBody } from '../../tools/signing.ts';
 import { type AppProcess, freePort, startProcess } from '../support/process.ts';
 
 const SECRET = 'restart-secret';

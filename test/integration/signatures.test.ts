@@ -2,6 +2,7 @@
 // a request inside the five-minute window passes, and Slack's own retries never act twice.
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifySignature } from '../../src/slack/receiver.ts';
 import {
   blockActionPayload,
   interactionBody,
@@ -9,8 +10,7 @@ import {
   signSlackRequest,
   slashCommandBody,
   viewSubmissionPayload,
-} from '../../src/fake/signing.ts';
-import { verifySignature } from '../../src/slack/receiver.ts';
+} from '../../tools/signing.ts';
 import { checkinValues, SECRET, startTestApp, type TestApp } from '../support/harness.ts';
 import { type DbSnapshot, snapshotDb } from '../support/snapshot.ts';
 

@@ -2,7 +2,7 @@
 // 5xx, timeouts and ok:false errors; the admin's view of the outbox; Slack's event retries.
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { postSigned } from '../../src/fake/signing.ts';
+import { postSigned } from '../../tools/signing.ts';
 import { SECRET, startTestApp, type TestApp } from '../support/harness.ts';
 
 const MEMBERS = ['U01', 'U02', 'U03', 'U04', 'U05', 'U06'];

@@ -2,16 +2,16 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseConfig } from '../../src/config.ts';
-import { type FakeSlack, type FakeSlackOptions, startFakeSlack } from '../../src/fake/fakeSlack.ts';
+import type { Logger } from '../../src/log.ts';
+import { createServices, type Runtime } from '../../src/services.ts';
+import { type FakeSlack, type FakeSlackOptions, startFakeSlack } from '../../tools/fakeSlack.ts';
 import {
   blockActionPayload,
   interactionBody,
   postSigned,
   slashCommandBody,
   viewSubmissionPayload,
-} from '../../src/fake/signing.ts';
-import type { Logger } from '../../src/log.ts';
-import { createServices, type Runtime } from '../../src/services.ts';
+} from '../../tools/signing.ts';
 
 export const SECRET = 'test-signing-secret';
 

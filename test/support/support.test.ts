@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { App, LogLevel, verifySlackRequest, webApi } from '@slack/bolt';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type FakeSlack, startFakeSlack } from '../../src/fake/fakeSlack.ts';
+import { type FakeSlack, startFakeSlack } from '../../tools/fakeSlack.ts';
 import {
   blockActionPayload,
   interactionBody,
@@ -9,7 +9,7 @@ import {
   signSlackRequest,
   slashCommandBody,
   viewSubmissionPayload,
-} from '../../src/fake/signing.ts';
+} from '../../tools/signing.ts';
 import { assertModalWithinLimits, assertWithinSlackLimits } from './blockLimits.ts';
 
 const { ErrorCode, WebClient } = webApi;

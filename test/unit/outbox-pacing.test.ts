@@ -4,11 +4,11 @@ import { join } from 'node:path';
 import { webApi } from '@slack/bolt';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config.ts';
-import { type FakeSlack, type RateLimits, startFakeSlack } from '../../src/fake/fakeSlack.ts';
 import { OutboxWorker, PACING_BURST, Pacer, type SlackApi } from '../../src/jobs/outbox.ts';
 import type { Logger } from '../../src/log.ts';
 import { type Db, openDatabase } from '../../src/store/db.ts';
 import { type OutboxStore, outboxStore } from '../../src/store/outbox.ts';
+import { type FakeSlack, type RateLimits, startFakeSlack } from '../../tools/fakeSlack.ts';
 
 const silent: Logger = { debug() {}, info() {}, warn() {}, error() {} };
 

@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { webApi } from '@slack/bolt';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type FakeSlack, startFakeSlack } from '../../src/fake/fakeSlack.ts';
 import {
   backoffMs,
   classify,
@@ -15,6 +14,7 @@ import {
 import type { Logger } from '../../src/log.ts';
 import { type Db, openDatabase } from '../../src/store/db.ts';
 import { type OutboxRow, type OutboxStore, outboxStore } from '../../src/store/outbox.ts';
+import { type FakeSlack, startFakeSlack } from '../../tools/fakeSlack.ts';
 
 const silent: Logger = { debug() {}, info() {}, warn() {}, error() {} };
 
