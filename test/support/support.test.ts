@@ -143,6 +143,21 @@ describe('fake Slack Web API', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(140);
   });
 
+  it('holds a call in flight, recorded, until released', async () => {
+    const release = fake.hold('users.info');
+    let answered = false;
+    const call = client(fake)
+      .users.info({ user: 'U1' })
+      .finally(() => {
+        answered = true;
+      });
+    await fake.waitFor((calls) => calls.some((c) => c.method === 'users.info'));
+    for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+    expect(answered).toBe(false);
+    release();
+    await expect(call).resolves.toMatchObject({ ok: true });
+  });
+
   it('records response_url posts and allows five per url', async () => {
     const url = fake.responseUrl('cmd-1');
     expect(url).toBe(`${fake.origin}/respond/cmd-1`);
