@@ -22,10 +22,17 @@ export interface Runtime {
   stop(): Promise<void>;
 }
 
+/** What a test may pin down instead of the system's clock. */
+export interface RuntimeOptions {
+  /** Milliseconds since the epoch that Slack's request timestamps are checked against (default: Date.now). */
+  clock?: () => number;
+}
+
 /** The composition root shared by main, the demo and the tests: config → db → Slack app → worker. */
 export async function createServices(
   config: Config,
   log: Logger = createLogger(config.logLevel),
+  options: RuntimeOptions = {},
 ): Promise<Runtime> {
   const db = openDatabase(config.databasePath);
   let worker: OutboxWorker | undefined;
@@ -50,7 +57,7 @@ export async function createServices(
         );
     },
   };
-  const slack = createSlackApp(services);
+  const slack = createSlackApp(services, options.clock);
   worker = new OutboxWorker({
     outbox: services.outbox,
     slack: slack.app.client as unknown as SlackApi,
