@@ -10,7 +10,9 @@ import { openDatabase } from './store/db.ts';
 import { leadStore } from './store/leads.ts';
 import { outboxStore } from './store/outbox.ts';
 import { roundStore } from './store/rounds.ts';
+import { setAnswerScrubTimer } from './store/scrub.ts';
 import { teamStore } from './store/teams.ts';
+import type { Timer } from './timer.ts';
 
 export interface Runtime {
   services: Services;
@@ -26,6 +28,8 @@ export interface Runtime {
 export interface RuntimeOptions {
   /** Milliseconds since the epoch that Slack's request timestamps are checked against (default: Date.now). */
   clock?: () => number;
+  /** Schedules the rewrite of the file after answers (default: setTimeout). */
+  scrubTimer?: Timer;
 }
 
 /** The composition root shared by main, the demo and the tests: config → db → Slack app → worker. */
@@ -35,6 +39,7 @@ export async function createServices(
   options: RuntimeOptions = {},
 ): Promise<Runtime> {
   const db = openDatabase(config.databasePath);
+  if (options.scrubTimer) setAnswerScrubTimer(db, options.scrubTimer);
   let worker: OutboxWorker | undefined;
   const services: Services = {
     config,
