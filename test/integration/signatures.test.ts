@@ -285,6 +285,31 @@ describe('other routes and methods', () => {
   });
 });
 
+describe("Slack's SSL check", () => {
+  it('answers a signed ssl_check=1 with an empty 200 and nothing else; no other value is a check', async () => {
+    const callsBefore = app.fake.calls.length;
+    const check = 'ssl_check=1&token=legacy-verification-token';
+    const ok = await postSigned(app.url, check, { secret: SECRET });
+    expect(ok).toEqual({ status: 200, text: '' });
+    expect(await postRaw(check, {})).toBe(401);
+    for (const value of ['0', 'yes', 'true', '', '11']) {
+      const res = await postSigned(app.url, `ssl_check=${value}&token=x`, { secret: SECRET });
+      expect(res.status, value).toBe(400);
+    }
+    expect(app.fake.calls.slice(callsBefore)).toEqual([]);
+
+    // A command that carries some other ssl_check field is still a command.
+    const body = `${slashCommandBody({
+      text: 'team create ssl-field',
+      userId: 'UMGR',
+      responseUrl: app.fake.responseUrl('ssl-field'),
+    })}&ssl_check=0`;
+    expect((await postSigned(app.url, body, { secret: SECRET })).status).toBe(200);
+    await app.fake.waitFor((cs) => cs.some((c) => c.responseUrlId === 'ssl-field'));
+    expect(app.runtime.services.teams.bySlug('ssl-field')?.managerId).toBe('UMGR');
+  });
+});
+
 describe("Slack's retries", () => {
   it('stores a retried submission once and answers the retry politely', async () => {
     const before = snapshotDb(app.dbPath);
