@@ -10,7 +10,9 @@ import { openDatabase } from './store/db.ts';
 import { leadStore } from './store/leads.ts';
 import { outboxStore } from './store/outbox.ts';
 import { roundStore } from './store/rounds.ts';
+import { setAnswerScrubTimer } from './store/scrub.ts';
 import { teamStore } from './store/teams.ts';
+import type { Timer } from './timer.ts';
 import { recordFailed, recordSent } from './usecases/deliveries.ts';
 
 export interface Runtime {
@@ -23,12 +25,22 @@ export interface Runtime {
   stop(): Promise<void>;
 }
 
+/** What a test may pin down instead of the system's clock. */
+export interface RuntimeOptions {
+  /** Milliseconds since the epoch that Slack's request timestamps are checked against (default: Date.now). */
+  clock?: () => number;
+  /** Schedules the rewrite of the file after answers (default: setTimeout). */
+  scrubTimer?: Timer;
+}
+
 /** The composition root shared by main, the demo and the tests: config → db → Slack app → worker. */
 export async function createServices(
   config: Config,
   log: Logger = createLogger(config.logLevel),
+  options: RuntimeOptions = {},
 ): Promise<Runtime> {
   const db = openDatabase(config.databasePath);
+  if (options.scrubTimer) setAnswerScrubTimer(db, options.scrubTimer);
   let worker: OutboxWorker | undefined;
   const services: Services = {
     config,
@@ -49,7 +61,7 @@ export async function createServices(
         .catch((err: unknown) => log.warn(`time zone of a lead unknown: ${errorMessage(err)}`));
     },
   };
-  const slack = createSlackApp(services);
+  const slack = createSlackApp(services, options.clock);
   worker = new OutboxWorker({
     outbox: services.outbox,
     slack: slack.app.client as unknown as SlackApi,

@@ -1,7 +1,7 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { startFakeSlack } from '../../src/fake/fakeSlack.ts';
+import { startFakeSlack } from '../../tools/fakeSlack.ts';
 import { startFlags, startHost } from '../lib/child.ts';
 import { appEnv, sleep, workDir } from '../lib/common.ts';
 import { fakeLimits, WORKSPACE_PER_SECOND } from '../lib/limits.ts';

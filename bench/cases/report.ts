@@ -1,5 +1,5 @@
-import { startFakeSlack } from '../../src/fake/fakeSlack.ts';
-import { slashCommandBody } from '../../src/fake/signing.ts';
+import { startFakeSlack } from '../../tools/fakeSlack.ts';
+import { slashCommandBody } from '../../tools/signing.ts';
 import { type Host, startFlags, startHost } from '../lib/child.ts';
 import { signedPost } from '../lib/client.ts';
 import { appEnv, SECRET, sleep, withTimeout } from '../lib/common.ts';

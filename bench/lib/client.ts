@@ -1,5 +1,5 @@
 import { Agent, request } from 'node:http';
-import { signSlackRequest } from '../../src/fake/signing.ts';
+import { signSlackRequest } from '../../tools/signing.ts';
 
 const agent = new Agent({ keepAlive: true, maxSockets: 256 });
 

@@ -1,4 +1,6 @@
-/** A small seeded PRNG (mulberry32): the bench builds the same data on every run. */
+import { mulberry32 } from '../../tools/rng.ts';
+
+/** The shared seeded generator with the draws the bench needs: it builds the same data on every run. */
 export interface Rng {
   /** Uniform in [0, 1). */
   next(): number;
@@ -7,20 +9,13 @@ export interface Rng {
   /** True with probability p. */
   chance(p: number): boolean;
   pick<T>(items: readonly T[]): T;
-  /** Approximately normal (mean 0, sd 1). */
+  /** Bell-shaped, mean 0, sd about 0.71 (six uniforms minus 3): the bench's data was tuned to it. */
   normal(): number;
   bytes(n: number): Buffer;
 }
 
 export function seeded(seed: number): Rng {
-  let a = seed >>> 0;
-  const next = (): number => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = mulberry32(seed);
   const rng: Rng = {
     next,
     int: (min, max) => min + Math.floor(next() * (max - min + 1)),

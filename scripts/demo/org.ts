@@ -2,7 +2,7 @@
 // answers over twelve weeks. Everything comes from one seeded generator, so every run is the same.
 import { DIMENSIONS, type Dimension, NOTE_MAX_LENGTH, type Score } from '../../src/domain/dimensions.ts';
 import type { Weekday } from '../../src/domain/schedule.ts';
-import { mulberry32 } from '../../src/domain/stats.ts';
+import { mulberry32, normalFrom } from '../../tools/rng.ts';
 
 export const WEEKS = 12;
 export const MIN_RESPONSES = 5;
@@ -284,12 +284,6 @@ const NOTES: Record<Persona, { early: string[]; late: string[] }> = {
 
 const clampScore = (x: number): Score => Math.min(5, Math.max(1, Math.round(x))) as Score;
 
-/** A normal deviate from the uniform generator (Box–Muller). */
-const gaussian = (rand: () => number): number => {
-  const u = Math.max(rand(), 1e-12);
-  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rand());
-};
-
 /**
  * Every member's plan for every week: `plans[team slug][week - 1][member index]`. Seeded, so the
  * same organisation answers the same way on every run.
@@ -320,7 +314,7 @@ export function plans(org: Organisation): Record<string, Plan[][]> {
         .map((x) => x.note);
       weeks.push(
         team.members.map((_, i): Plan => {
-          const draws = DIMENSIONS.map(() => gaussian(rand));
+          const draws = DIMENSIONS.map(() => normalFrom(rand));
           const lateDraw = rand();
           const noteDraw = rand();
           // The ordinary `search` team has one person away in week 7: they say so from the invite.

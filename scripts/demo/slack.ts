@@ -1,6 +1,6 @@
 // Slack's side of the demo: what Slack sends the app when people type a command, click a button or
 // submit a modal, signed as Slack signs it. Everything the app sends back lands in the fake Slack.
-import type { FakeSlack, RecordedCall } from '../../src/fake/fakeSlack.ts';
+import type { FakeSlack, RecordedCall } from '../../tools/fakeSlack.ts';
 import {
   blockActionPayload,
   interactionBody,
@@ -8,7 +8,7 @@ import {
   postSigned,
   slashCommandBody,
   viewSubmissionPayload,
-} from '../../src/fake/signing.ts';
+} from '../../tools/signing.ts';
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 

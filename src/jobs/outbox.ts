@@ -1,6 +1,7 @@
 import { describeDelivery } from '../domain/delivery.ts';
 import { errorMessage, type Logger } from '../log.ts';
 import type { OutboxRow, OutboxStore } from '../store/outbox.ts';
+import { realTimer, type Timer } from '../timer.ts';
 import { isFinalError } from './slackErrors.ts';
 
 /** The one Slack call the worker needs; WebClient satisfies it. */
@@ -90,6 +91,8 @@ export interface OutboxWorkerOptions {
   transaction: <T>(fn: () => T) => T;
   log: Logger;
   clock?: () => Date;
+  /** How the worker waits for its next look (budget or idle poll); tests pass the timer of their clock. */
+  timer?: Timer;
   /** How often to look for due rows when nobody kicks the worker. */
   idleMs?: number;
   /** Calls per minute per Slack method, sent evenly (see Pacer); a method not listed, or 0, is not paced. */
@@ -112,9 +115,11 @@ export class OutboxWorker {
   /** Set when stop() gave up waiting: a late answer must not touch the (closed) database. */
   private abandoned = false;
   private readonly clock: () => Date;
+  private readonly timer: Timer;
 
   constructor(private readonly o: OutboxWorkerOptions) {
     this.clock = o.clock ?? (() => new Date());
+    this.timer = o.timer ?? realTimer;
     const now = this.clock().getTime();
     for (const [method, perMinute] of Object.entries(o.budgets ?? {})) {
       if (perMinute > 0) this.pacers.set(method, new Pacer(perMinute, now));
@@ -237,9 +242,9 @@ export class OutboxWorker {
       const idleMs = this.o.idleMs ?? 1000;
       const waitMs = this.budgetWaitMs === undefined ? idleMs : Math.min(idleMs, this.budgetWaitMs);
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, waitMs);
+        const cancel = this.timer(resolve, waitMs);
         this.wake = () => {
-          clearTimeout(timer);
+          cancel();
           resolve();
         };
       });

@@ -32,7 +32,8 @@ export interface SlackApp {
   stop(): Promise<void>;
 }
 
-export function createSlackApp(s: Services): SlackApp {
+/** `clock`: the time the HTTP receiver checks request signatures against (default: the system clock). */
+export function createSlackApp(s: Services, clock?: () => number): SlackApp {
   const { config } = s;
   const logger = boltLogger(s.log);
   const clientOptions = {
@@ -48,6 +49,7 @@ export function createSlackApp(s: Services): SlackApp {
           signingSecret: config.signingSecret ?? '',
           port: config.port,
           ...(config.host !== undefined && { host: config.host }),
+          ...(clock && { clock }),
           log: s.log,
         })
       : undefined;

@@ -1,10 +1,10 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { App, Receiver, ReceiverEvent } from '@slack/bolt';
+import { type App, type Receiver, type ReceiverEvent, verifySlackRequest } from '@slack/bolt';
 import type { Logger } from '../log.ts';
 
 const MAX_BODY_BYTES = 1024 * 1024;
+/** Slack signs with the time of sending: a request more than five minutes off either way is refused. */
 const MAX_AGE_SECONDS = 5 * 60;
 /** Slack gives up after 3 s; a listener that never acks still gets an empty 200 just before. */
 const ACK_TIMEOUT_MS = 2800;
@@ -27,7 +27,10 @@ export interface GuardedReceiverOptions {
   clock?: () => number;
 }
 
-type Parsed = { ok: true; body: Record<string, unknown> } | { ok: false; status: number; message: string };
+type Kind = 'command' | 'event' | 'interaction';
+type Parsed =
+  | { ok: true; body: Record<string, unknown>; kind: Kind | 'ssl_check' | 'url_verification' }
+  | { ok: false; status: number; message: string };
 
 const isPlainObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -40,7 +43,7 @@ const isTextOrObject = (v: unknown): boolean => typeof v === 'string' || isPlain
  * some fields before any listener runs (`channel.id`, `actions[0]`, `view.app_installed_team_id`,
  * `event.user.id`…): a signed body where one of them is of another type would crash it.
  */
-function fitsBolt(body: Record<string, unknown>, kind: 'command' | 'event' | 'interaction'): boolean {
+function fitsBolt(body: Record<string, unknown>, kind: Kind): boolean {
   if (kind === 'command') return body.event === undefined;
   if (kind === 'event') {
     const e = body.event as Record<string, unknown>;
@@ -82,8 +85,10 @@ export function parseSlackBody(raw: string, contentType: string): Parsed {
     return bad('body is not valid JSON or form data');
   }
   if (!isPlainObject(body)) return bad('body is not an object');
-  if (body.ssl_check !== undefined || body.type === 'url_verification') return { ok: true, body };
-  const kind =
+  // Slack checks its certificate with `ssl_check=1`; any other value is no such check.
+  if (body.ssl_check === '1') return { ok: true, body, kind: 'ssl_check' };
+  if (body.type === 'url_verification') return { ok: true, body, kind: 'url_verification' };
+  const kind: Kind | null =
     typeof body.command === 'string' && typeof body.user_id === 'string'
       ? 'command'
       : body.type === 'event_callback' && isPlainObject(body.event) && typeof body.event.type === 'string'
@@ -93,10 +98,14 @@ export function parseSlackBody(raw: string, contentType: string): Parsed {
           : null;
   if (kind === null) return bad('not a Slack command, event or interaction');
   if (!fitsBolt(body, kind)) return bad(`the fields of this ${kind} are not of the shape Slack sends`);
-  return { ok: true, body };
+  return { ok: true, body, kind };
 }
 
-/** Checks Slack's v0 request signature and that the request is at most five minutes old. */
+/**
+ * Checks Slack's v0 request signature (Bolt's verifySlackRequest) and that the request is at most five
+ * minutes old, or ahead, at `nowSeconds`. Bolt reads the timestamp as a number and refuses only old ones,
+ * so a timestamp that is not plain digits, or lies more than five minutes ahead, is refused here first.
+ */
 export function verifySignature(
   secret: string,
   raw: string,
@@ -105,12 +114,18 @@ export function verifySignature(
   nowSeconds: number,
 ): boolean {
   if (!timestamp || !signature || !/^\d+$/.test(timestamp)) return false;
-  if (Math.abs(nowSeconds - Number(timestamp)) > MAX_AGE_SECONDS) return false;
-  const expected = Buffer.from(
-    `v0=${createHmac('sha256', secret).update(`v0:${timestamp}:${raw}`).digest('hex')}`,
-  );
-  const given = Buffer.from(signature);
-  return given.length === expected.length && timingSafeEqual(given, expected);
+  if (Number(timestamp) - nowSeconds > MAX_AGE_SECONDS) return false;
+  try {
+    verifySlackRequest({
+      signingSecret: secret,
+      body: raw,
+      headers: { 'x-slack-signature': signature, 'x-slack-request-timestamp': Number(timestamp) },
+      nowMilliseconds: nowSeconds * 1000,
+    });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -195,11 +210,11 @@ export class GuardedHttpReceiver implements Receiver {
       return;
     }
     const body = parsed.body;
-    if (body.ssl_check !== undefined) {
+    if (parsed.kind === 'ssl_check') {
       res.writeHead(200).end();
       return;
     }
-    if (body.type === 'url_verification') {
+    if (parsed.kind === 'url_verification') {
       res
         .writeHead(200, { 'content-type': 'application/json' })
         .end(JSON.stringify({ challenge: body.challenge }));

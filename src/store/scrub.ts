@@ -1,4 +1,5 @@
 import { errorMessage, type Logger } from '../log.ts';
+import { backgroundTimer, type Timer } from '../timer.ts';
 import type { Db } from './db.ts';
 
 /**
@@ -45,6 +46,12 @@ export const ANSWER_SCRUB_DELAY_MS = 30_000;
 
 const scheduled = new WeakSet<Db>();
 const throttled = new WeakSet<Db>();
+const rewriteTimers = new WeakMap<Db, Timer>();
+
+/** Schedules this database's rewrite after answers on `timer` (tests: a virtual clock's) instead of setTimeout. */
+export function setAnswerScrubTimer(db: Db, timer: Timer): void {
+  rewriteTimers.set(db, timer);
+}
 
 /**
  * After an acknowledged answer: the WAL is emptied at once (the commit that paired an answer with an
@@ -55,10 +62,11 @@ export function scrubAfterAnswer(db: Db, log: Logger): void {
   setImmediate(() => checkpoint(db, log));
   if (throttled.has(db)) return;
   throttled.add(db);
-  setTimeout(() => {
+  const timer = rewriteTimers.get(db) ?? backgroundTimer;
+  timer(() => {
     throttled.delete(db);
     scrubNow(db, log);
-  }, ANSWER_SCRUB_DELAY_MS).unref();
+  }, ANSWER_SCRUB_DELAY_MS);
 }
 
 /** Scrubs right after the current work (an acknowledged answer), once however many ask at a time. */

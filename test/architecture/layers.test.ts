@@ -14,7 +14,7 @@ type Layer = 'domain' | 'base' | 'store' | 'messages' | 'usecases' | 'slack' | '
 /** What each layer may import from src/ (besides itself). */
 const MAY_IMPORT: Record<Layer, readonly Layer[]> = {
   domain: [],
-  // config and the logger: read by everything but the pure domain.
+  // config, the logger and the timer: read by everything but the pure domain.
   base: ['domain'],
   store: ['domain', 'base'],
   messages: ['domain'],
@@ -31,7 +31,7 @@ function layerOf(file: string): Layer {
     if (['domain', 'store', 'messages', 'usecases', 'slack', 'jobs'].includes(top)) return top as Layer;
     throw new Error(`src/${top}/ is not a known layer: add it to the layer test`);
   }
-  if (top === 'config.ts' || top === 'log.ts') return 'base';
+  if (top === 'config.ts' || top === 'log.ts' || top === 'timer.ts') return 'base';
   // The Services bundle the use cases receive: config, logger and stores.
   if (top === 'context.ts') return 'store';
   return 'root';

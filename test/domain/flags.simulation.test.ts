@@ -11,8 +11,8 @@
 import { describe, expect, it } from 'vitest';
 import { DIMENSIONS, type Dimension, type Distribution } from '../../src/domain/dimensions.ts';
 import { computeFlags, type Flag } from '../../src/domain/flags.ts';
-import { mulberry32, normalFrom } from '../../src/domain/stats.ts';
 import type { RoundTally } from '../../src/domain/tally.ts';
+import { mulberry32, normalFrom } from '../../tools/rng.ts';
 
 type Rng = () => number;
 

@@ -5,14 +5,14 @@ import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RecordedCall } from '../../src/fake/fakeSlack.ts';
+import { parseCommand } from '../../src/slack/commands/parse.ts';
+import type { RecordedCall } from '../../tools/fakeSlack.ts';
 import {
   blockActionPayload,
   interactionBody,
   postSigned,
   viewSubmissionPayload,
-} from '../../src/fake/signing.ts';
-import { parseCommand } from '../../src/slack/commands/parse.ts';
+} from '../../tools/signing.ts';
 import { SECRET, startTestApp, type TestApp } from '../support/harness.ts';
 import { type DbSnapshot, rowsOf, snapshotDb } from '../support/snapshot.ts';
 

@@ -1,8 +1,8 @@
 // "Away": from the DM button and from /teamhealth away. An away member gets no reminder and counts as
 // not invited; the DM says so; rounds that open while they are away skip them.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { blockActionPayload, interactionBody, postSigned } from '../../src/fake/signing.ts';
 import { tick } from '../../src/jobs/tick.ts';
+import { blockActionPayload, interactionBody, postSigned } from '../../tools/signing.ts';
 import { SECRET, startTestApp, type TestApp } from '../support/harness.ts';
 
 const MEMBERS = ['U01', 'U02', 'U03', 'U04'];

@@ -1,11 +1,6 @@
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  interactionBody,
-  postSigned,
-  slashCommandBody,
-  viewSubmissionPayload,
-} from '../../src/fake/signing.ts';
+import { interactionBody, postSigned, slashCommandBody, viewSubmissionPayload } from '../../tools/signing.ts';
 import { assertModalWithinLimits, assertWithinSlackLimits } from '../support/blockLimits.ts';
 import { SECRET, startTestApp, type TestApp } from '../support/harness.ts';
 

@@ -5,14 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mulberry32 } from '../../src/domain/stats.ts';
-import { type FakeSlack, startFakeSlack } from '../../src/fake/fakeSlack.ts';
-import {
-  interactionBody,
-  postSigned,
-  slashCommandBody,
-  viewSubmissionPayload,
-} from '../../src/fake/signing.ts';
+import { type FakeSlack, startFakeSlack } from '../../tools/fakeSlack.ts';
+import { mulberry32 } from '../../tools/rng.ts';
+import { interactionBody, postSigned, slashCommandBody, viewSubmissionPayload } from '../../tools/signing.ts';
 import { checkinValues } from '../support/harness.ts';
 import type { AppProcess } from '../support/process.ts';
 import { freePort, startProcess } from '../support/process.ts';

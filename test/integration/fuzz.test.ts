@@ -4,7 +4,7 @@
 // nothing user-typed reaches Slack as a live mention, and every reply a person sees is a sentence.
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RecordedCall } from '../../src/fake/fakeSlack.ts';
+import type { RecordedCall } from '../../tools/fakeSlack.ts';
 import {
   blockActionPayload,
   interactionBody,
@@ -12,7 +12,7 @@ import {
   postSigned,
   slashCommandBody,
   viewSubmissionPayload,
-} from '../../src/fake/signing.ts';
+} from '../../tools/signing.ts';
 import { type AnswerValues, checkinValues, SECRET, startTestApp, type TestApp } from '../support/harness.ts';
 import { type DbSnapshot, rowKey, rowsOf, snapshotDb } from '../support/snapshot.ts';
 
@@ -77,7 +77,20 @@ const HOSTILE = [
 const NOT_A_SLUG = HOSTILE.filter((h) => !/^[a-z0-9-]{1,40}$/.test(h));
 const BIG = 'Z'.repeat(150 * 1024);
 
+/** One test per kind of request Slack sends; each sends its own requests, in the order generated. */
+const GROUPS = [
+  'slash commands',
+  'block actions',
+  'view submissions',
+  'events',
+  'other interactions',
+  'raw bodies',
+] as const;
+type Group = (typeof GROUPS)[number];
+
 interface Req {
+  /** The test that sends it. */
+  group: Group;
   label: string;
   body: string;
   contentType?: string;
@@ -109,7 +122,7 @@ interface Ctx {
 // ------------------------------------------------------------------------------------------------
 // Generators: each yields a function that builds the request once the world (round ids) exists.
 
-type Build = (ctx: Ctx) => Req;
+type Build = (ctx: Ctx) => Omit<Req, 'group'>;
 
 const hostile = fc.constantFrom(...HOSTILE);
 const randomText = fc.oneof(
@@ -819,34 +832,175 @@ function unclear(text: string): string[] {
 const readable = (c: RecordedCall): string =>
   JSON.stringify([c.body.text, c.body.blocks, c.body.view, c.body.attachments]);
 
+/** Where a request a person made is answered after the ack: its reply, or the notice modal it opened. */
+function toldBy(o: Outcome, calls: readonly RecordedCall[]): RecordedCall[] {
+  return calls.filter(
+    (c) =>
+      (o.req.replyId !== undefined && c.responseUrlId === o.req.replyId) ||
+      (o.req.triggerId !== undefined && c.method === 'views.open' && c.body.trigger_id === o.req.triggerId),
+  );
+}
+
+/** Sends the requests one after another, as Slack would deliver them, and lets what they cause happen. */
+async function send(reqs: readonly Req[]): Promise<Outcome[]> {
+  const outcomes: Outcome[] = [];
+  for (const req of reqs) {
+    const res = await postSigned(app.url, req.body, {
+      secret: SECRET,
+      ...(req.contentType ? { contentType: req.contentType } : {}),
+    });
+    outcomes.push({ req, status: res.status, text: res.text, json: res.json });
+  }
+  // Replies and notice modals come after the ack: wait for each one owed, however long this machine
+  // takes. One that never comes is reported by name with the other problems.
+  const owed = outcomes.filter(
+    (o) =>
+      o.status === 200 &&
+      ((o.req.kind === 'command' && o.req.replyId && !o.req.noReply && o.text === '') ||
+        (o.req.kind === 'action' && o.req.says)),
+  );
+  await app.fake.waitFor((cs) => owed.every((o) => toldBy(o, cs).length > 0), 20_000).catch(() => {});
+  // Give a second, unwanted reply the time to show, and let any queued delivery finish.
+  await new Promise((r) => setTimeout(r, 200));
+  await app.drain();
+  return outcomes;
+}
+
+/** What is wrong with these calls to Slack: notice modals that do not say why, and live markup. */
+function slackCallProblems(calls: readonly RecordedCall[]): string[] {
+  const problems: string[] = [];
+  // Notice modals opened by forged buttons say why, in words.
+  for (const c of calls.filter((c) => c.method === 'views.open')) {
+    const view = c.body.view as { blocks?: Array<{ text?: { text?: string } }> } | undefined;
+    const words = (view?.blocks ?? []).map((b) => b.text?.text ?? '').join(' ');
+    if (words !== '')
+      for (const p of unclear(words)) problems.push(`modal text: ${p}: ${words.slice(0, 120)}`);
+  }
+  // 3. Nothing user-typed reaches Slack as live markup (messages, modals, Home tab, replies).
+  for (const c of calls) {
+    const text = readable(c);
+    const hit = LIVE_MARKUP.exec(text);
+    if (hit)
+      problems.push(
+        `live markup ${hit[0]} in ${c.method}: ${text.slice(Math.max(0, hit.index - 60), hit.index + 60)}`,
+      );
+  }
+  return problems;
+}
+
+/** What went wrong with these requests' answers, and with the calls to Slack made meanwhile. */
+function problemsWith(outcomes: readonly Outcome[], calls: readonly RecordedCall[]): string[] {
+  const problems: string[] = [];
+
+  // 1. No 5xx, ever; and the statuses each kind of request should get.
+  for (const o of outcomes) {
+    if (o.status >= 500) problems.push(`${o.status} for ${o.req.label}`);
+    else if (o.req.statuses && !o.req.statuses.includes(o.status)) {
+      problems.push(`${o.status} (want ${o.req.statuses}) for ${o.req.label}`);
+    } else if (o.status === 401 || (o.status !== 200 && o.status !== 400 && o.status !== 413)) {
+      problems.push(`unexpected ${o.status} for ${o.req.label}`);
+    }
+  }
+
+  // 2. What a person sees is a clear sentence: command replies and modal errors.
+  const replies = app.fake.calls.filter((c) => c.method === 'response_url');
+  for (const o of outcomes) {
+    if (o.status !== 200) continue;
+    const ack = o.json as { text?: unknown; response_action?: unknown; errors?: unknown } | undefined;
+    if (o.req.kind === 'command' && o.req.replyId && !o.req.noReply) {
+      const mine = replies.filter((c) => c.responseUrlId === o.req.replyId);
+      const texts = [
+        ...(typeof ack?.text === 'string' ? [ack.text] : []),
+        ...mine.map((c) => String(c.body.text ?? '')),
+      ];
+      if (texts.length !== 1) problems.push(`${texts.length} replies to ${o.req.label}`);
+      for (const t of texts) {
+        for (const p of unclear(t)) problems.push(`reply to ${o.req.label}: ${p}: ${t.slice(0, 120)}`);
+      }
+    }
+    if (o.req.kind === 'action' && o.req.replyId) {
+      // A refused button click may say why, to the person alone; at most once.
+      const mine = replies.filter((c) => c.responseUrlId === o.req.replyId);
+      if (mine.length > 1) problems.push(`${mine.length} replies to ${o.req.label}`);
+      if (o.req.says) {
+        const told = toldBy(o, app.fake.calls).map((c) =>
+          c.method === 'views.open' ? JSON.stringify(c.body.view) : String(c.body.text ?? ''),
+        );
+        if (told.length !== 1 || !o.req.says.test(told[0] ?? '')) {
+          problems.push(`${o.req.label}: told ${JSON.stringify(told).slice(0, 200)}, want ${o.req.says}`);
+        }
+      }
+      for (const c of mine) {
+        const t = String(c.body.text ?? '');
+        for (const p of unclear(t)) problems.push(`reply to ${o.req.label}: ${p}: ${t.slice(0, 120)}`);
+        if (c.body.response_type === 'in_channel') problems.push(`public reply to ${o.req.label}`);
+      }
+    }
+    if (o.req.kind === 'checkin' || o.req.kind === 'setup') {
+      const blocks = o.req.kind === 'checkin' ? CHECKIN_BLOCKS : SETUP_BLOCKS;
+      if (o.req.legit) {
+        if (o.text !== '') problems.push(`valid ${o.req.label} refused: ${o.text}`);
+        continue;
+      }
+      // Bolt answers 200 with no body when no modal listener matched (a mangled callback id): fine.
+      if (o.text === '' && o.req.unrouted) continue;
+      if (ack?.response_action !== 'errors' || typeof ack.errors !== 'object' || ack.errors === null) {
+        // A forged submission must never be accepted.
+        problems.push(`forged ${o.req.label} accepted: ${JSON.stringify(o.text.slice(0, 200))}`);
+        continue;
+      }
+      if (o.req.says && !o.req.says.test(JSON.stringify(ack.errors))) {
+        problems.push(`${o.req.label}: told ${JSON.stringify(ack.errors).slice(0, 160)}, want ${o.req.says}`);
+      }
+      for (const [block, message] of Object.entries(ack.errors as Record<string, unknown>)) {
+        if (!blocks.has(block)) problems.push(`error on unknown block ${block} for ${o.req.label}`);
+        for (const p of unclear(String(message))) {
+          problems.push(`modal error for ${o.req.label}: ${p}: ${String(message).slice(0, 120)}`);
+        }
+      }
+    }
+  }
+  problems.push(...slackCallProblems(calls));
+  // HTTP answers a person reads (modal errors, command acks); a url_verification echo goes to Slack only.
+  for (const o of outcomes) {
+    if (o.req.kind !== 'raw' && LIVE_MARKUP.test(o.text)) {
+      problems.push(`live markup in the HTTP answer to ${o.req.label}`);
+    }
+  }
+  return problems;
+}
+
+// Valid submissions with hostile notes, interleaved with the fuzz; each replayed later (must be refused).
+const LEGIT_NOTES: Record<string, string> = {
+  U02: SQL,
+  U03: '<!channel> <!here> <@UPWNED> <!subteam^SPWNED|@all> please read',
+  U04: '<https://evil.example|click here> & *bold* `code`',
+  U05: '\u202eevil 🙂 İ ß',
+};
+
 describe('hostile input, signed as Slack signs it', () => {
-  it('never crashes, never 5xx, changes only what valid requests did, and answers people clearly', {
-    timeout: 60_000,
-  }, async () => {
-    const started = Date.now();
+  let reqs: Req[];
+  const outcomes: Outcome[] = [];
+
+  beforeAll(() => {
+    const tagged = (group: Group, arbitrary: fc.Arbitrary<Build>): fc.Arbitrary<(c: Ctx) => Req> =>
+      arbitrary.map((build) => (c) => ({ ...build(c), group }));
     const generated = fc.sample(
       fc.oneof(
-        { weight: 5, arbitrary: slashCommand },
-        { weight: 2, arbitrary: malformedCommand },
-        { weight: 3, arbitrary: blockAction(ctx) },
-        { weight: 5, arbitrary: checkinSubmission(ctx) },
-        { weight: 1, arbitrary: otherSubmission },
-        { weight: 2, arbitrary: setupSubmission },
-        { weight: 2, arbitrary: events },
-        { weight: 1, arbitrary: otherInteractions },
-        { weight: 2, arbitrary: rawBodies },
+        { weight: 5, arbitrary: tagged('slash commands', slashCommand) },
+        { weight: 2, arbitrary: tagged('slash commands', malformedCommand) },
+        { weight: 3, arbitrary: tagged('block actions', blockAction(ctx)) },
+        { weight: 5, arbitrary: tagged('view submissions', checkinSubmission(ctx)) },
+        { weight: 1, arbitrary: tagged('view submissions', otherSubmission) },
+        { weight: 2, arbitrary: tagged('view submissions', setupSubmission) },
+        { weight: 2, arbitrary: tagged('events', events) },
+        { weight: 1, arbitrary: tagged('other interactions', otherInteractions) },
+        { weight: 2, arbitrary: tagged('raw bodies', rawBodies) },
       ),
       { seed: SEED, numRuns: GENERATED },
     );
 
-    // Valid submissions with hostile notes, interleaved; each replayed later (must be refused).
-    const legitNotes: Record<string, string> = {
-      U02: SQL,
-      U03: '<!channel> <!here> <@UPWNED> <!subteam^SPWNED|@all> please read',
-      U04: '<https://evil.example|click here> & *bold* `code`',
-      U05: '\u202eevil 🙂 İ ß',
-    };
-    const legitBodies = Object.entries(legitNotes).map(([user, note]) =>
+    const legitBodies = Object.entries(LEGIT_NOTES).map(([user, note]) =>
       interactionBody(
         viewSubmissionPayload({
           userId: user,
@@ -856,14 +1010,26 @@ describe('hostile input, signed as Slack signs it', () => {
         }),
       ),
     );
-    const reqs: Req[] = generated.map((build) => build(ctx));
+    reqs = generated.map((build) => build(ctx));
     const insert = (at: number, r: Req) => reqs.splice(Math.min(at, reqs.length), 0, r);
     legitBodies.forEach((body, i) => {
-      insert(60 + i * 90, { label: `legit submission ${i}`, kind: 'checkin', body, legit: true });
-      insert(420 + i * 30, { label: `replay of legit submission ${i}`, kind: 'checkin', body });
+      insert(60 + i * 90, {
+        group: 'view submissions',
+        label: `legit submission ${i}`,
+        kind: 'checkin',
+        body,
+        legit: true,
+      });
+      insert(420 + i * 30, {
+        group: 'view submissions',
+        label: `replay of legit submission ${i}`,
+        kind: 'checkin',
+        body,
+      });
     });
     // A valid team creation by a stranger (anyone may create a team).
     insert(250, {
+      group: 'slash commands',
       label: 'legit team create',
       kind: 'command',
       replyId: 'fz-legit-create',
@@ -897,6 +1063,7 @@ describe('hostile input, signed as Slack signs it', () => {
     ].entries()) {
       const replyId = `fz-mgr-${i}`;
       insert(20 + i * 29, {
+        group: 'slash commands',
         label: `manager: ${text.slice(0, 60)}`,
         kind: 'command',
         replyId,
@@ -910,6 +1077,7 @@ describe('hostile input, signed as Slack signs it', () => {
     // Huge bodies: over 1 MB is refused unread (413); 100 KB+ fields are refused politely.
     for (const [i, size] of [1024 * 1024 + 1, 1.5 * 1024 * 1024, 4 * 1024 * 1024].entries()) {
       insert(100 + i * 150, {
+        group: 'raw bodies',
         label: `body of ${size} bytes`,
         kind: 'raw',
         body: `payload=${'x'.repeat(size)}`,
@@ -917,6 +1085,7 @@ describe('hostile input, signed as Slack signs it', () => {
       });
     }
     insert(330, {
+      group: 'raw bodies',
       label: 'command of 1 MB + 1 as text',
       kind: 'raw',
       statuses: [413],
@@ -935,6 +1104,7 @@ describe('hostile input, signed as Slack signs it', () => {
       }),
     );
     insert(340, {
+      group: 'view submissions',
       label: 'valid answers with a 150 KB note',
       kind: 'checkin',
       body: hugeNote,
@@ -971,6 +1141,7 @@ describe('hostile input, signed as Slack signs it', () => {
     forged.forEach(([user, round, energy, says], i) => {
       const values = { ...checkinValues(steady), energy: radio(energy) };
       insert(30 + i * 17, {
+        group: 'view submissions',
         label: `forged check-in #${i} by ${user} for ${JSON.stringify(round)} energy=${JSON.stringify(energy)}`,
         kind: 'checkin',
         says,
@@ -1007,6 +1178,7 @@ describe('hostile input, signed as Slack signs it', () => {
       const triggerId = newTriggerId();
       const replyId = `fz-click-${i}`;
       insert(45 + i * 19, {
+        group: 'block actions',
         label: `forged click #${i} ${actionId} by ${user} value=${JSON.stringify(value)}`,
         kind: 'action',
         says,
@@ -1025,129 +1197,27 @@ describe('hostile input, signed as Slack signs it', () => {
     });
 
     expect(reqs.length).toBeGreaterThanOrEqual(500);
+    expect(new Set(reqs.map((r) => r.group))).toEqual(new Set(GROUPS));
+  });
 
-    // Run them one after another, as Slack would deliver them.
-    const outcomes: Outcome[] = [];
-    for (const req of reqs) {
-      const res = await postSigned(app.url, req.body, {
-        secret: SECRET,
-        ...(req.contentType ? { contentType: req.contentType } : {}),
-      });
-      outcomes.push({ req, status: res.status, text: res.text, json: res.json });
-    }
-    // Let the replies (respond() runs after the ack) and any queued delivery finish.
-    const awaited = new Set(
-      outcomes
-        .filter((o) => o.req.kind === 'command' && !o.req.noReply && o.status === 200 && o.text === '')
-        .map((o) => o.req.replyId),
-    );
-    await app.fake
-      .waitFor((cs) => cs.filter((c) => awaited.has(c.responseUrlId)).length >= awaited.size, 5_000)
-      .catch(() => {});
-    await new Promise((r) => setTimeout(r, 200));
-    await app.drain();
+  it.each(GROUPS)(
+    '%s: never a 5xx, and what a person sees is a clear sentence with nothing live',
+    async (group) => {
+      const callsAt = app.fake.calls.length;
+      const sent = await send(reqs.filter((r) => r.group === group));
+      outcomes.push(...sent);
+      const problems = problemsWith(sent, app.fake.calls.slice(callsAt));
+      expect(problems, problems.slice(0, 40).join('\n')).toEqual([]);
+    },
+    60_000,
+  );
 
-    const problems: string[] = [];
-    const legitCount = reqs.filter((r) => r.legit).length;
-
-    // 1. No 5xx, ever; and the statuses each kind of request should get.
-    for (const o of outcomes) {
-      if (o.status >= 500) problems.push(`${o.status} for ${o.req.label}`);
-      else if (o.req.statuses && !o.req.statuses.includes(o.status)) {
-        problems.push(`${o.status} (want ${o.req.statuses}) for ${o.req.label}`);
-      } else if (o.status === 401 || (o.status !== 200 && o.status !== 400 && o.status !== 413)) {
-        problems.push(`unexpected ${o.status} for ${o.req.label}`);
-      }
-    }
-
-    // 2. What a person sees is a clear sentence: command replies and modal errors.
-    const replies = app.fake.calls.filter((c) => c.method === 'response_url');
-    for (const o of outcomes) {
-      if (o.status !== 200) continue;
-      const ack = o.json as { text?: unknown; response_action?: unknown; errors?: unknown } | undefined;
-      if (o.req.kind === 'command' && o.req.replyId && !o.req.noReply) {
-        const mine = replies.filter((c) => c.responseUrlId === o.req.replyId);
-        const texts = [
-          ...(typeof ack?.text === 'string' ? [ack.text] : []),
-          ...mine.map((c) => String(c.body.text ?? '')),
-        ];
-        if (texts.length !== 1) problems.push(`${texts.length} replies to ${o.req.label}`);
-        for (const t of texts) {
-          for (const p of unclear(t)) problems.push(`reply to ${o.req.label}: ${p}: ${t.slice(0, 120)}`);
-        }
-      }
-      if (o.req.kind === 'action' && o.req.replyId) {
-        // A refused button click may say why, to the person alone; at most once.
-        const mine = replies.filter((c) => c.responseUrlId === o.req.replyId);
-        if (mine.length > 1) problems.push(`${mine.length} replies to ${o.req.label}`);
-        if (o.req.says) {
-          const modal = app.fake
-            .callsTo('views.open')
-            .filter((c) => c.body.trigger_id === o.req.triggerId)
-            .map((c) => JSON.stringify(c.body.view));
-          const told = [...modal, ...mine.map((c) => String(c.body.text ?? ''))];
-          if (told.length !== 1 || !o.req.says.test(told[0] ?? '')) {
-            problems.push(`${o.req.label}: told ${JSON.stringify(told).slice(0, 200)}, want ${o.req.says}`);
-          }
-        }
-        for (const c of mine) {
-          const t = String(c.body.text ?? '');
-          for (const p of unclear(t)) problems.push(`reply to ${o.req.label}: ${p}: ${t.slice(0, 120)}`);
-          if (c.body.response_type === 'in_channel') problems.push(`public reply to ${o.req.label}`);
-        }
-      }
-      if (o.req.kind === 'checkin' || o.req.kind === 'setup') {
-        const blocks = o.req.kind === 'checkin' ? CHECKIN_BLOCKS : SETUP_BLOCKS;
-        if (o.req.legit) {
-          if (o.text !== '') problems.push(`valid ${o.req.label} refused: ${o.text}`);
-          continue;
-        }
-        // Bolt answers 200 with no body when no modal listener matched (a mangled callback id): fine.
-        if (o.text === '' && o.req.unrouted) continue;
-        if (ack?.response_action !== 'errors' || typeof ack.errors !== 'object' || ack.errors === null) {
-          // A forged submission must never be accepted.
-          problems.push(`forged ${o.req.label} accepted: ${JSON.stringify(o.text.slice(0, 200))}`);
-          continue;
-        }
-        if (o.req.says && !o.req.says.test(JSON.stringify(ack.errors))) {
-          problems.push(
-            `${o.req.label}: told ${JSON.stringify(ack.errors).slice(0, 160)}, want ${o.req.says}`,
-          );
-        }
-        for (const [block, message] of Object.entries(ack.errors as Record<string, unknown>)) {
-          if (!blocks.has(block)) problems.push(`error on unknown block ${block} for ${o.req.label}`);
-          for (const p of unclear(String(message))) {
-            problems.push(`modal error for ${o.req.label}: ${p}: ${String(message).slice(0, 120)}`);
-          }
-        }
-      }
-    }
-    // Notice modals opened by forged buttons say why, in words.
-    for (const c of app.fake.calls.slice(callsBefore).filter((c) => c.method === 'views.open')) {
-      const view = c.body.view as { blocks?: Array<{ text?: { text?: string } }> } | undefined;
-      const words = (view?.blocks ?? []).map((b) => b.text?.text ?? '').join(' ');
-      if (words !== '')
-        for (const p of unclear(words)) problems.push(`modal text: ${p}: ${words.slice(0, 120)}`);
-    }
-
-    // 3. Nothing user-typed reaches Slack as live markup (messages, modals, Home tab, replies).
-    for (const c of app.fake.calls.slice(callsBefore)) {
-      const text = readable(c);
-      const hit = LIVE_MARKUP.exec(text);
-      if (hit)
-        problems.push(
-          `live markup ${hit[0]} in ${c.method}: ${text.slice(Math.max(0, hit.index - 60), hit.index + 60)}`,
-        );
-    }
-    // HTTP answers a person reads (modal errors, command acks); a url_verification echo goes to Slack only.
-    for (const o of outcomes) {
-      if (o.req.kind !== 'raw' && LIVE_MARKUP.test(o.text)) {
-        problems.push(`live markup in the HTTP answer to ${o.req.label}`);
-      }
-    }
-
-    expect(problems, problems.slice(0, 40).join('\n')).toEqual([]);
+  it('changed only what the valid requests did, and still answers', async () => {
+    // Every request was sent, by one of the tests above.
+    expect(outcomes.length).toBe(reqs.length);
     expect(outcomes.length).toBeGreaterThanOrEqual(500);
+    // Whatever reached Slack after its own test looked is checked too.
+    expect(slackCallProblems(app.fake.calls.slice(callsBefore))).toEqual([]);
 
     // 4. The stored state: exactly what the valid requests did, nothing more.
     const after = snapshotDb(app.dbPath);
@@ -1169,7 +1239,7 @@ describe('hostile input, signed as Slack signs it', () => {
       JSON.stringify([r.round_id, r.energy, r.boundaries, r.ownership, r.recognition, r.note]);
     const expectedResponses = [
       ...rowsOf(before, 'responses').map(answer),
-      ...Object.entries(legitNotes).map(([user, note]) =>
+      ...Object.entries(LEGIT_NOTES).map(([user, note]) =>
         JSON.stringify([
           ctx.alpha,
           Number(user.slice(1)),
@@ -1183,14 +1253,14 @@ describe('hostile input, signed as Slack signs it', () => {
     expect(rowsOf(after, 'responses').map(answer).sort()).toEqual(expectedResponses);
     // Invites: only the four valid submitters are now marked answered.
     const expectedInvites = rowsOf(before, 'invites')
-      .map((r) => (r.round_id === ctx.alpha && String(r.user_id) in legitNotes ? { ...r, answered: 1 } : r))
+      .map((r) => (r.round_id === ctx.alpha && String(r.user_id) in LEGIT_NOTES ? { ...r, answered: 1 } : r))
       .map(rowKey)
       .sort();
     expect(after.tables.invites?.rows).toEqual(expectedInvites);
     // Outbox: at most the four "recorded" notices were added (and are sent by now); nothing failed.
     const keys = (s: DbSnapshot) => new Set(rowsOf(s, 'outbox').map((r) => String(r.key)));
     const newKeys = [...keys(after)].filter((k) => !keys(before).has(k));
-    const allowed = new Set(Object.keys(legitNotes).map((u) => `recorded:${ctx.alpha}:${u}`));
+    const allowed = new Set(Object.keys(LEGIT_NOTES).map((u) => `recorded:${ctx.alpha}:${u}`));
     expect(newKeys.filter((k) => !allowed.has(k))).toEqual([]);
     expect(rowsOf(after, 'outbox').filter((r) => r.status === 'failed')).toEqual([]);
     // Every other table is exactly as it was.
@@ -1199,7 +1269,7 @@ describe('hostile input, signed as Slack signs it', () => {
       expect(table, name).toEqual(before.tables[name]);
     }
     // The valid ones each got their "recorded" notice, and one only.
-    for (const user of Object.keys(legitNotes)) {
+    for (const user of Object.keys(LEGIT_NOTES)) {
       expect(
         app.fake.callsTo('chat.update').filter((c) => c.body.channel === `D${user}`),
         user,
@@ -1207,13 +1277,12 @@ describe('hostile input, signed as Slack signs it', () => {
     }
     // No check-in, reminder or summary DM went to anyone because of the fuzz.
     expect(app.fake.calls.slice(callsBefore).filter((c) => c.method === 'chat.postMessage')).toEqual([]);
-    expect(legitCount).toBe(5);
+    expect(reqs.filter((r) => r.legit)).toHaveLength(5);
 
     // 5. The app still answers.
     const help = await app.command('UFUZZ', 'help');
     expect(help.status).toBe(200);
     expect(help.reply).toContain('/teamhealth checkin <team>');
-    expect(Date.now() - started).toBeLessThan(30_000);
   });
 
   it('shows the hostile notes escaped in the summary, and pings no one', async () => {

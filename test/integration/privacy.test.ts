@@ -1,18 +1,24 @@
 // Privacy under a full round: nothing in the database file or the logs links an answer to a person,
 // and live participation is shown to the manager (and lead) only as "N of M answered so far", from the
 // threshold on.
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ANSWER_SCRUB_DELAY_MS } from '../../src/store/scrub.ts';
+import { expectLaidOutInOrder, walOf } from '../support/dbFiles.ts';
 import { startTestApp, type TestApp } from '../support/harness.ts';
+import { type VirtualClock, virtualClock } from '../support/virtualClock.ts';
 
 const MEMBERS = ['U01', 'U02', 'U03', 'U04', 'U05', 'U06', 'U07', 'U08'];
 const NOTES = MEMBERS.map((_, i) => `note-secret-${i}-qz`);
 
 let app: TestApp;
+// The rewrite of the file after answers waits on this clock, which moves only when a test says so.
+let scrubClock: VirtualClock;
 
 beforeEach(async () => {
-  app = await startTestApp({ ADMIN_USER_IDS: 'UADMIN' });
+  scrubClock = virtualClock(0);
+  app = await startTestApp({ ADMIN_USER_IDS: 'UADMIN' }, {}, { scrubTimer: scrubClock.timer });
   await app.command('UMGR', 'team create priv');
   await app.command('UMGR', `team add priv ${MEMBERS.map((u) => `<@${u}>`).join(' ')}`);
   await app.command('UMGR', 'team lead priv <@ULEAD>');
@@ -104,23 +110,13 @@ describe('after a full round', () => {
     db.close();
 
     // The bytes of the file: each note once, laid out in the order of the random keys — not in the
-    // order people answered (SQLite appends rows in a page in arrival order; the scrub rewrites them).
-    const file = readFileSync(app.dbPath);
-    const offsets = keys.map((k) => {
-      const first = file.indexOf(k.note);
-      expect(first).toBeGreaterThan(0);
-      expect(file.indexOf(k.note, first + 1), `${k.note} appears twice`).toBe(-1);
-      return first;
-    });
-    const ascending = offsets.every((o, i) => i === 0 || o > (offsets[i - 1] as number));
-    const descending = offsets.every((o, i) => i === 0 || o < (offsets[i - 1] as number));
-    expect(ascending || descending, 'rows are laid out by key').toBe(true);
-    const wal = `${app.dbPath}-wal`;
-    let walBytes = Buffer.alloc(0);
-    try {
-      if (statSync(wal).size > 0) walBytes = readFileSync(wal);
-    } catch {}
-    for (const note of NOTES) expect(walBytes.includes(note)).toBe(false);
+    // order people answered.
+    expectLaidOutInOrder(
+      app.dbPath,
+      keys.map((k) => k.note),
+    );
+    const wal = walOf(app.dbPath);
+    for (const note of NOTES) expect(wal.includes(note)).toBe(false);
 
     // Logs: no note, no answer, no member named.
     const logs = app.logs.join('\n');
@@ -128,5 +124,37 @@ describe('after a full round', () => {
     expect(logs).not.toMatch(/energy|boundaries|ownership|recognition/i);
     for (const u of MEMBERS) expect(logs).not.toContain(u);
     expect(app.logs.length).toBeGreaterThan(0);
+  });
+});
+
+describe('while a round is open', () => {
+  it('empties the WAL after every answer, and rewrites the file in key order once the delay has passed', async () => {
+    const id = roundId();
+    for (const [i, u] of MEMBERS.entries()) {
+      expect(await app.submit(u, id, answer(i), NOTES[i])).toEqual({ status: 200, json: null });
+      // The checkpoint was queued before the acknowledgement left; this turn of the event loop comes after.
+      await new Promise((r) => setImmediate(r));
+      // No answer is left in the WAL, where its commit would pair it with the invite it marked answered:
+      // each is in the file itself.
+      const wal = walOf(app.dbPath);
+      for (const note of NOTES.slice(0, i + 1)) expect(wal.includes(note), `${note} in the WAL`).toBe(false);
+      expect(readFileSync(app.dbPath).includes(NOTES[i] as string), `${NOTES[i]} in the file`).toBe(true);
+    }
+
+    // One rewrite for the whole burst, ANSWER_SCRUB_DELAY_MS after the first answer; until then the rows
+    // may lie in the order people answered.
+    expect(scrubClock.pending()).toBe(1);
+    scrubClock.advance(ANSWER_SCRUB_DELAY_MS - 1);
+    expect(scrubClock.pending()).toBe(1);
+    scrubClock.advance(1);
+    expect(scrubClock.pending()).toBe(0);
+    const notesByKey = app.runtime.services.db
+      .prepare('SELECT note FROM responses WHERE round_id = ? ORDER BY id')
+      .pluck()
+      .all(id) as string[];
+    expect(notesByKey).toHaveLength(MEMBERS.length);
+    expectLaidOutInOrder(app.dbPath, notesByKey);
+    const wal = walOf(app.dbPath);
+    for (const note of NOTES) expect(wal.includes(note)).toBe(false);
   });
 });

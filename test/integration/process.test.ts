@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type FakeSlack, startFakeSlack } from '../../src/fake/fakeSlack.ts';
-import { postSigned, slashCommandBody } from '../../src/fake/signing.ts';
+import { type FakeSlack, startFakeSlack } from '../../tools/fakeSlack.ts';
+import { postSigned, slashCommandBody } from '../../tools/signing.ts';
 import { freePort, startProcess } from '../support/process.ts';
 
 const SECRET = 'process-secret';

@@ -5,7 +5,7 @@ import {
   postSigned,
   slashCommandBody,
   viewSubmissionPayload,
-} from '../../src/fake/signing.ts';
+} from '../../tools/signing.ts';
 import { assertModalWithinLimits, assertWithinSlackLimits } from '../support/blockLimits.ts';
 import { SECRET, startTestApp, type TestApp } from '../support/harness.ts';
 

@@ -1,7 +1,8 @@
 // Requests that Slack did not sign (or signed long ago) are refused with 401 and change nothing;
 // a request inside the five-minute window passes, and Slack's own retries never act twice.
 import { createHmac } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { verifySignature } from '../../src/slack/receiver.ts';
 import {
   blockActionPayload,
   interactionBody,
@@ -9,14 +10,22 @@ import {
   signSlackRequest,
   slashCommandBody,
   viewSubmissionPayload,
-} from '../../src/fake/signing.ts';
-import { verifySignature } from '../../src/slack/receiver.ts';
+} from '../../tools/signing.ts';
 import { checkinValues, SECRET, startTestApp, type TestApp } from '../support/harness.ts';
 import { type DbSnapshot, snapshotDb } from '../support/snapshot.ts';
 
 const MEMBERS = ['U01', 'U02', 'U03', 'U04', 'U05'];
 const steady = { energy: 4, boundaries: 3, ownership: 5, recognition: 2 };
-const nowSeconds = () => Math.floor(Date.now() / 1000);
+// The receiver reads this clock: a test that signs to the second pins it, so that no second can tick
+// over between signing a request and checking it, however slow the machine.
+let pinnedMs: number | undefined;
+const receiverClock = () => pinnedMs ?? Date.now();
+const nowSeconds = () => Math.floor(receiverClock() / 1000);
+/** Stops the receiver's clock at the current second; afterEach lets it run again. */
+const pinClock = (): number => {
+  pinnedMs = Math.floor(Date.now() / 1000) * 1000;
+  return nowSeconds();
+};
 const hmac = (secret: string, base: string) =>
   `v0=${createHmac('sha256', secret).update(base).digest('hex')}`;
 
@@ -85,7 +94,7 @@ const homeOpened = (user: string) =>
   });
 
 beforeAll(async () => {
-  app = await startTestApp();
+  app = await startTestApp({}, {}, { clock: receiverClock });
   await app.command('UMGR', 'team create alpha');
   await app.command('UMGR', `team add alpha ${MEMBERS.map((u) => `<@${u}>`).join(' ')}`);
   await app.command('UMGR', 'checkin alpha');
@@ -95,6 +104,9 @@ beforeAll(async () => {
   roundId = round.id;
   expect((await app.submit('U01', roundId, steady)).status).toBe(200);
   await app.drain();
+});
+afterEach(() => {
+  pinnedMs = undefined;
 });
 afterAll(async () => {
   await app.close();
@@ -110,9 +122,9 @@ describe('requests not signed by Slack now', () => {
       if (status !== 401) statuses.push(`${label}: ${status}`);
     };
 
+    const now = pinClock();
     let attempts = 0;
     for (const { name, body } of effectfulBodies()) {
-      const now = nowSeconds();
       const good = signSlackRequest(SECRET, body, now);
       const cases: Array<[string, Record<string, string>]> = [
         ['unsigned', {}],
@@ -188,6 +200,7 @@ describe('requests not signed by Slack now', () => {
 
   it('refuses unsigned and stale events too, without publishing anything', async () => {
     const callsBefore = app.fake.calls.length;
+    pinClock();
     const body = homeOpened('U01');
     const ct = 'application/json';
     expect(await postRaw(body, {}, ct)).toBe(401);
@@ -231,10 +244,7 @@ describe('the five-minute window', () => {
   });
 
   it('accepts a request signed exactly five minutes ago or ahead, over HTTP', async () => {
-    // Start just after a second ticks over, so the app reads the same second as the signer.
-    const alignToSecond = async () => {
-      while (Date.now() % 1000 > 150) await new Promise((r) => setTimeout(r, 5));
-    };
+    const now = pinClock();
     for (const [skew, slug] of [
       [-300, 'edge-past'],
       [300, 'edge-future'],
@@ -246,8 +256,7 @@ describe('the five-minute window', () => {
         userId: 'UMGR',
         responseUrl: app.fake.responseUrl(id),
       });
-      await alignToSecond();
-      const res = await postSigned(app.url, body, { secret: SECRET, timestamp: nowSeconds() + skew });
+      const res = await postSigned(app.url, body, { secret: SECRET, timestamp: now + skew });
       expect(res.status, `skew ${skew}`).toBe(200);
       const calls = await app.fake.waitFor((cs) => cs.some((c) => c.responseUrlId === id));
       expect(String(calls.find((c) => c.responseUrlId === id)?.body.text)).toContain(`Created *${slug}*`);
@@ -260,10 +269,7 @@ describe('the five-minute window', () => {
         userId: 'UMGR',
         responseUrl: app.fake.responseUrl(`out${skew}`),
       });
-      await alignToSecond();
-      expect(
-        (await postSigned(app.url, body, { secret: SECRET, timestamp: nowSeconds() + skew })).status,
-      ).toBe(401);
+      expect((await postSigned(app.url, body, { secret: SECRET, timestamp: now + skew })).status).toBe(401);
     }
     expect(app.runtime.services.teams.bySlug('edge-out')).toBeUndefined();
   });
@@ -276,6 +282,31 @@ describe('other routes and methods', () => {
     expect((await fetch(`${origin}/health`)).status).toBe(200);
     const other = await fetch(`${origin}/slack/other`, { method: 'POST', body: 'x' });
     expect(other.status).toBe(404);
+  });
+});
+
+describe("Slack's SSL check", () => {
+  it('answers a signed ssl_check=1 with an empty 200 and nothing else; no other value is a check', async () => {
+    const callsBefore = app.fake.calls.length;
+    const check = 'ssl_check=1&token=legacy-verification-token';
+    const ok = await postSigned(app.url, check, { secret: SECRET });
+    expect(ok).toEqual({ status: 200, text: '' });
+    expect(await postRaw(check, {})).toBe(401);
+    for (const value of ['0', 'yes', 'true', '', '11']) {
+      const res = await postSigned(app.url, `ssl_check=${value}&token=x`, { secret: SECRET });
+      expect(res.status, value).toBe(400);
+    }
+    expect(app.fake.calls.slice(callsBefore)).toEqual([]);
+
+    // A command that carries some other ssl_check field is still a command.
+    const body = `${slashCommandBody({
+      text: 'team create ssl-field',
+      userId: 'UMGR',
+      responseUrl: app.fake.responseUrl('ssl-field'),
+    })}&ssl_check=0`;
+    expect((await postSigned(app.url, body, { secret: SECRET })).status).toBe(200);
+    await app.fake.waitFor((cs) => cs.some((c) => c.responseUrlId === 'ssl-field'));
+    expect(app.runtime.services.teams.bySlug('ssl-field')?.managerId).toBe('UMGR');
   });
 });
 

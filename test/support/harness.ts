@@ -2,16 +2,16 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseConfig } from '../../src/config.ts';
-import { type FakeSlack, type FakeSlackOptions, startFakeSlack } from '../../src/fake/fakeSlack.ts';
+import type { Logger } from '../../src/log.ts';
+import { createServices, type Runtime, type RuntimeOptions } from '../../src/services.ts';
+import { type FakeSlack, type FakeSlackOptions, startFakeSlack } from '../../tools/fakeSlack.ts';
 import {
   blockActionPayload,
   interactionBody,
   postSigned,
   slashCommandBody,
   viewSubmissionPayload,
-} from '../../src/fake/signing.ts';
-import type { Logger } from '../../src/log.ts';
-import { createServices, type Runtime } from '../../src/services.ts';
+} from '../../tools/signing.ts';
 
 export const SECRET = 'test-signing-secret';
 
@@ -68,6 +68,7 @@ export const checkinValues = (a: AnswerValues, note?: string) => ({
 export async function startTestApp(
   env: Record<string, string> = {},
   fakeOptions: FakeSlackOptions = {},
+  runtimeOptions: RuntimeOptions = {},
 ): Promise<TestApp> {
   const fake = await startFakeSlack(fakeOptions);
   const dir = mkdtempSync(join(tmpdir(), 'teamhealth-test-'));
@@ -89,7 +90,7 @@ export async function startTestApp(
     logs.push(`${level} ${m}`);
   };
   const log: Logger = { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
-  const runtime = await createServices(config, log);
+  const runtime = await createServices(config, log, runtimeOptions);
   const port = await runtime.start();
   const url = `http://127.0.0.1:${port}/slack/events`;
   let responses = 0;

@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { App, LogLevel, verifySlackRequest, webApi } from '@slack/bolt';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type FakeSlack, startFakeSlack } from '../../src/fake/fakeSlack.ts';
+import { type FakeSlack, startFakeSlack } from '../../tools/fakeSlack.ts';
 import {
   blockActionPayload,
   interactionBody,
@@ -9,7 +9,7 @@ import {
   signSlackRequest,
   slashCommandBody,
   viewSubmissionPayload,
-} from '../../src/fake/signing.ts';
+} from '../../tools/signing.ts';
 import { assertModalWithinLimits, assertWithinSlackLimits } from './blockLimits.ts';
 
 const { ErrorCode, WebClient } = webApi;
@@ -141,6 +141,21 @@ describe('fake Slack Web API', () => {
     const res = await client(fake).users.info({ user: 'U1' });
     expect(res.ok).toBe(true);
     expect(Date.now() - started).toBeGreaterThanOrEqual(140);
+  });
+
+  it('holds a call in flight, recorded, until released', async () => {
+    const release = fake.hold('users.info');
+    let answered = false;
+    const call = client(fake)
+      .users.info({ user: 'U1' })
+      .finally(() => {
+        answered = true;
+      });
+    await fake.waitFor((calls) => calls.some((c) => c.method === 'users.info'));
+    for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+    expect(answered).toBe(false);
+    release();
+    await expect(call).resolves.toMatchObject({ ok: true });
   });
 
   it('records response_url posts and allows five per url', async () => {

@@ -4,11 +4,12 @@ import { join } from 'node:path';
 import { webApi } from '@slack/bolt';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config.ts';
-import { type FakeSlack, type RateLimits, startFakeSlack } from '../../src/fake/fakeSlack.ts';
 import { OutboxWorker, PACING_BURST, Pacer, type SlackApi } from '../../src/jobs/outbox.ts';
 import type { Logger } from '../../src/log.ts';
 import { type Db, openDatabase } from '../../src/store/db.ts';
 import { type OutboxStore, outboxStore } from '../../src/store/outbox.ts';
+import { type FakeSlack, type RateLimits, startFakeSlack } from '../../tools/fakeSlack.ts';
+import { type VirtualClock, virtualClock } from '../support/virtualClock.ts';
 
 const silent: Logger = { debug() {}, info() {}, warn() {}, error() {} };
 
@@ -33,8 +34,8 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function fakeSlack(rateLimits?: RateLimits): Promise<FakeSlack> {
-  const fake = await startFakeSlack(rateLimits ? { rateLimits } : {});
+async function fakeSlack(rateLimits?: RateLimits, clock?: () => number): Promise<FakeSlack> {
+  const fake = await startFakeSlack({ ...(rateLimits && { rateLimits }), ...(clock && { clock }) });
   fakes.push(fake);
   return fake;
 }
@@ -46,10 +47,11 @@ const clientFor = (fake: FakeSlack): SlackApi =>
     rejectRateLimitedCalls: true,
   }) as unknown as SlackApi;
 
+/** A worker; on a virtual clock its waits pass at once, so what it takes is the clock's, not the machine's. */
 function worker(
   slack: SlackApi,
   budgets: Record<string, number> | undefined,
-  clock?: () => Date,
+  time?: (() => Date) | VirtualClock,
 ): OutboxWorker {
   const w = new OutboxWorker({
     outbox,
@@ -57,7 +59,8 @@ function worker(
     hooks: { onSent() {}, onFailed() {} },
     transaction: (fn) => db.transaction(fn)(),
     log: silent,
-    ...(clock && { clock }),
+    ...(typeof time === 'function' && { clock: time }),
+    ...(typeof time === 'object' && { clock: time.date, timer: time.skippingTimer }),
     ...(budgets && { budgets }),
   });
   workers.push(w);
@@ -139,24 +142,28 @@ describe('OutboxWorker pacing', () => {
 
   it('an unpaced worker runs into a workspace budget; a paced one sends at the budget with no 429', async () => {
     const limits: RateLimits = { postMessagePerChannelPerSecond: 1, postMessageWorkspacePerSecond: 40 };
+    // The workers and the fake Slack's rate windows share one virtual clock: the pace measured below is
+    // the worker's own, whatever else the machine is doing.
+    const time = virtualClock(Date.parse('2025-06-02T08:00:00Z'));
 
     // Unpaced: Slack has to say no, and each 429 costs a Retry-After pause.
-    const hammered = await fakeSlack(limits);
+    const hammered = await fakeSlack(limits, time.now);
     invites(80, 'UA');
-    const unpaced = worker(clientFor(hammered), undefined);
+    const unpaced = worker(clientFor(hammered), undefined, time);
     unpaced.start();
     await waitUntil(() => outbox.counts().pending === 0 && outbox.counts().sending === 0);
     await unpaced.stop();
     expect(hammered.rateLimited).toBeGreaterThan(0);
 
     // Paced just under the budget (38 a second): every call accepted, at the pace the budget allows.
-    const paced = await fakeSlack(limits);
+    const paced = await fakeSlack(limits, time.now);
     const users = invites(80, 'UB');
-    const w = worker(clientFor(paced), { 'chat.postMessage': 38 * 60 });
-    const started = Date.now();
+    const w = worker(clientFor(paced), { 'chat.postMessage': 38 * 60 }, time);
+    const started = time.now();
     w.start();
     await waitUntil(() => outbox.counts().pending === 0 && outbox.counts().sending === 0);
-    const elapsed = Date.now() - started;
+    // Until the last invite reached Slack (an idle worker's clock runs on, a poll at a time).
+    const elapsed = Math.max(...paced.callsTo('chat.postMessage').map((c) => c.at)) - started;
     expect(paced.rateLimited).toBe(0);
     for (const u of users) expect(paced.dmsTo(u), u).toHaveLength(1);
     const minimum = ((80 - PACING_BURST) / 38) * 1000;

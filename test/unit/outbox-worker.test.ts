@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { webApi } from '@slack/bolt';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type FakeSlack, startFakeSlack } from '../../src/fake/fakeSlack.ts';
 import {
   backoffMs,
   classify,
@@ -15,6 +14,9 @@ import {
 import type { Logger } from '../../src/log.ts';
 import { type Db, openDatabase } from '../../src/store/db.ts';
 import { type OutboxRow, type OutboxStore, outboxStore } from '../../src/store/outbox.ts';
+import { realTimer, type Timer } from '../../src/timer.ts';
+import { type FakeSlack, startFakeSlack } from '../../tools/fakeSlack.ts';
+import { virtualClock } from '../support/virtualClock.ts';
 
 const silent: Logger = { debug() {}, info() {}, warn() {}, error() {} };
 
@@ -37,15 +39,16 @@ const hooks: OutboxHooks = {
   },
 };
 
-function worker(opts: { idleMs?: number } = {}): OutboxWorker {
+function worker(opts: { idleMs?: number; timer?: Timer; slack?: SlackApi } = {}): OutboxWorker {
   const w = new OutboxWorker({
     outbox,
-    slack: client,
+    slack: opts.slack ?? client,
     hooks,
     transaction: (fn) => db.transaction(fn)(),
     log: silent,
     clock: () => new Date(now),
     idleMs: opts.idleMs ?? 20,
+    ...(opts.timer && { timer: opts.timer }),
   });
   workers.push(w);
   return w;
@@ -56,7 +59,34 @@ const row = (key: string) =>
     | { status: string; attempts: number; last_error: string | null; not_before: number }
     | undefined;
 
-const waitUntil = async (cond: () => boolean, timeoutMs = 3000): Promise<void> => {
+/** Counts the worker's waits (its idle polls), on the real timer. */
+function countingTimer(): { timer: Timer; waits: () => number } {
+  let waits = 0;
+  return {
+    timer: (fn, ms) => {
+      waits += 1;
+      return realTimer(fn, ms);
+    },
+    waits: () => waits,
+  };
+}
+
+/** The client, counting the calls Slack has answered (the worker goes on from there). */
+function answeredCounting(): { slack: SlackApi; answered: () => number } {
+  let answered = 0;
+  return {
+    slack: {
+      apiCall: (method, args) =>
+        client.apiCall(method, args).finally(() => {
+          answered += 1;
+        }),
+    },
+    answered: () => answered,
+  };
+}
+
+// A deadline for what must happen soon, generous so that a loaded machine does not fail it.
+const waitUntil = async (cond: () => boolean, timeoutMs = 10_000): Promise<void> => {
   const deadline = Date.now() + timeoutMs;
   while (!cond()) {
     if (Date.now() > deadline) throw new Error('timed out');
@@ -110,11 +140,13 @@ describe('OutboxWorker delivery', () => {
       );
     }
     outbox.enqueue('closed:1:U1', 'chat.update', { channel: 'DU1', ts: '1.000001', text: 'closed' });
-    const w = worker();
+    const polls = countingTimer();
+    const w = worker({ timer: polls.timer });
     w.start();
     await waitUntil(() => outbox.counts().pending === 0 && outbox.counts().sending === 0);
     // A few more idle polls must not send anything again.
-    await new Promise((r) => setTimeout(r, 60));
+    const idle = polls.waits();
+    await waitUntil(() => polls.waits() >= idle + 3);
     await w.stop();
 
     for (const u of users) expect(fake.dmsTo(u), u).toHaveLength(1);
@@ -132,12 +164,14 @@ describe('OutboxWorker delivery', () => {
   });
 
   it('kick() sends a row queued while idle without waiting for the poll', async () => {
-    const w = worker({ idleMs: 60_000 });
+    // On a clock that never moves, only the kick can wake the worker.
+    const time = virtualClock(now);
+    const w = worker({ idleMs: 60_000, timer: time.timer });
     w.start();
-    await new Promise((r) => setTimeout(r, 20));
+    await waitUntil(() => time.pending() === 1);
     outbox.enqueue('invite:1:U1', 'chat.postMessage', { channel: 'U1', text: 'hi' });
     w.kick();
-    await fake.waitFor((calls) => calls.length === 1, 2000);
+    await fake.waitFor((calls) => calls.length === 1);
     await waitUntil(() => outbox.counts().sending === 0);
     expect(fake.dmsTo('U1')).toHaveLength(1);
   });
@@ -145,11 +179,13 @@ describe('OutboxWorker delivery', () => {
   it('resumes a row that was in flight when the process stopped, once', async () => {
     outbox.enqueue('invite:1:U1', 'chat.postMessage', { channel: 'U1', text: 'hi' });
     outbox.claimNext(new Date(now), []); // the previous process died here
-    const w = worker();
+    const polls = countingTimer();
+    const w = worker({ timer: polls.timer });
     w.start();
-    await fake.waitFor((calls) => calls.length === 1, 2000);
+    await fake.waitFor((calls) => calls.length === 1);
     await waitUntil(() => outbox.counts().sending === 0);
-    await new Promise((r) => setTimeout(r, 60));
+    const idle = polls.waits();
+    await waitUntil(() => polls.waits() >= idle + 3);
     expect(fake.dmsTo('U1')).toHaveLength(1);
   });
 });
@@ -306,14 +342,21 @@ describe('OutboxWorker.stop', () => {
   it('waits for the delivery in flight to finish and be recorded', async () => {
     outbox.enqueue('invite:1:U1', 'chat.postMessage', { channel: 'U1', text: 'hi' });
     outbox.enqueue('invite:1:U2', 'chat.postMessage', { channel: 'U2', text: 'hi' });
-    fake.failNext('chat.postMessage', { delayMs: 300 });
+    const release = fake.hold('chat.postMessage');
     const w = worker();
     w.start();
-    await fake.waitFor((calls) => calls.length === 1, 2000);
+    await fake.waitFor((calls) => calls.length === 1);
     expect(outbox.counts().sending).toBe(1);
-    const started = Date.now();
-    expect(await w.stop()).toBe(true);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(150);
+    let stopped = false;
+    const stopping = w.stop().then((finished) => {
+      stopped = true;
+      return finished;
+    });
+    // Slack has not answered: stop() is still waiting, turn after turn of the event loop.
+    for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+    expect(stopped).toBe(false);
+    release();
+    expect(await stopping).toBe(true);
     // The slow delivery finished and was recorded; nothing is left in flight, nothing started after.
     expect(sent.map((s) => s.row.key)).toEqual(['invite:1:U1']);
     expect(outbox.counts()).toEqual({ pending: 1, sending: 0, failed: 0 });
@@ -322,13 +365,16 @@ describe('OutboxWorker.stop', () => {
 
   it('a delivery still in flight after the grace period is left for the next start, and sent once more at most', async () => {
     outbox.enqueue('invite:1:U1', 'chat.postMessage', { channel: 'U1', text: 'hi' });
-    fake.failNext('chat.postMessage', { delayMs: 300 });
-    const w = worker();
+    const release = fake.hold('chat.postMessage');
+    const late = answeredCounting();
+    const w = worker({ slack: late.slack });
     w.start();
-    await fake.waitFor((calls) => calls.length === 1, 2000);
+    await fake.waitFor((calls) => calls.length === 1);
     expect(await w.stop(50)).toBe(false);
     // The late answer arrives after stop: it must not touch the store.
-    await new Promise((r) => setTimeout(r, 400));
+    release();
+    await waitUntil(() => late.answered() === 1);
+    await new Promise((r) => setImmediate(r));
     expect(outbox.counts()).toEqual({ pending: 0, sending: 1, failed: 0 });
     expect(sent).toEqual([]);
 
@@ -340,12 +386,13 @@ describe('OutboxWorker.stop', () => {
   });
 
   it('stops promptly when idle', async () => {
-    const w = worker({ idleMs: 60_000 });
+    // On a clock that never moves: stop() must wake the idle worker, not wait out its poll.
+    const time = virtualClock(now);
+    const w = worker({ idleMs: 60_000, timer: time.timer });
     w.start();
-    await new Promise((r) => setTimeout(r, 20));
-    const started = Date.now();
-    await w.stop();
-    expect(Date.now() - started).toBeLessThan(500);
+    await waitUntil(() => time.pending() === 1);
+    expect(await w.stop()).toBe(true);
+    expect(time.pending()).toBe(0);
   });
 });
 

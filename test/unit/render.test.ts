@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { DIMENSIONS, QUESTIONS } from '../../src/domain/dimensions.ts';
 import { sparkline, type Trend } from '../../src/domain/trend.ts';
+import { checkinModal, inviteMessage } from '../../src/messages/checkin.ts';
+import { trendBlocks } from '../../src/messages/insights.ts';
+import { context, divider, header, section } from '../../src/messages/text.ts';
 import {
   renderBlocks,
   renderMessage,
@@ -8,10 +11,7 @@ import {
   renderMrkdwn,
   stripAnsi,
   visibleWidth,
-} from '../../src/fake/render.ts';
-import { checkinModal, inviteMessage } from '../../src/messages/checkin.ts';
-import { trendBlocks } from '../../src/messages/insights.ts';
-import { context, divider, header, section } from '../../src/messages/text.ts';
+} from '../../tools/render.ts';
 
 const plain = (text: string, width = 80) => renderMrkdwn(text, { width }).join('\n');
 

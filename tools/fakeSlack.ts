@@ -7,8 +7,10 @@ export type Failure =
   | { status: 429; retryAfter: number }
   | { status: 500 | 502 | 503 }
   | { error: string }
-  | { delayMs: number };
-type Injected = Exclude<Failure, { delayMs: number }>;
+  | { delayMs: number }
+  /** Answered normally once this settles: a call held in flight for exactly as long as a test needs. */
+  | { until: Promise<unknown> };
+type Injected = Exclude<Failure, { delayMs: number } | { until: Promise<unknown> }>;
 
 export interface RecordedCall {
   method: string;
@@ -42,6 +44,11 @@ export interface FakeSlackOptions {
   latencyMs?: number;
   /** Called as each call (Web API or response_url) is received and recorded, before it is answered. */
   onCall?: (call: RecordedCall) => void;
+  /**
+   * The time rate limits are counted in and calls are stamped with (default: the system clock). A test
+   * that runs its client on a virtual clock passes the same clock here.
+   */
+  clock?: () => number;
 }
 
 export interface FakeSlack {
@@ -60,6 +67,8 @@ export interface FakeSlack {
   reset(): void;
   waitFor(predicate: (calls: RecordedCall[]) => boolean, timeoutMs?: number): Promise<RecordedCall[]>;
   failNext(method: string, failure: Failure, times?: number): void;
+  /** The next call to `method` is recorded at once but answered only when the returned function is called. */
+  hold(method: string): () => void;
   failForChannel(userOrChannelId: string, error: string): void;
   /** Changes the per-call latency of Web API calls from now on. */
   setLatency(ms: number): void;
@@ -132,6 +141,7 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
   const windows = new Map<string, Window>();
   const usedTriggers = new Set<string>();
   const responseUrlUses = new Map<string, number>();
+  const clock = opts.clock ?? Date.now;
   let rateLimited = 0;
   let latencyMs = opts.latencyMs ?? 0;
   let seq = 0;
@@ -184,6 +194,10 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
     const failure = pending.get(method)?.shift();
     if (failure && 'delayMs' in failure) {
       await sleep(failure.delayMs);
+      return undefined;
+    }
+    if (failure && 'until' in failure) {
+      await failure.until.catch(() => {});
       return undefined;
     }
     return failure;
@@ -307,7 +321,7 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
 
     if (!call.token) return { status: 200, body: { ok: false, error: 'not_authed' } };
 
-    const now = Date.now();
+    const now = clock();
     const budget = budgets(method, body);
     const waitMs = Math.max(0, ...budget.map((w) => w.waitMs(now)));
     if (waitMs > 0) {
@@ -345,7 +359,7 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
       res.writeHead(404).end('not_found');
       return;
     }
-    const at = Date.now();
+    const at = clock();
     const body = await readBody(req);
     const call: RecordedCall = api?.[1]
       ? { method: api[1], body, at }
@@ -380,6 +394,12 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve());
   });
+  function failNext(method: string, failure: Failure, times = 1): void {
+    const queue = pending.get(method) ?? [];
+    for (let i = 0; i < times; i++) queue.push(failure);
+    pending.set(method, queue);
+  }
+
   const { port } = server.address() as AddressInfo;
   const origin = `http://127.0.0.1:${port}`;
   let responseUrlSeq = 0;
@@ -426,10 +446,14 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
       }
       return calls;
     },
-    failNext(method, failure, times = 1) {
-      const queue = pending.get(method) ?? [];
-      for (let i = 0; i < times; i++) queue.push(failure);
-      pending.set(method, queue);
+    failNext,
+    hold(method) {
+      let release = (): void => {};
+      const until = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      failNext(method, { until });
+      return release;
     },
     failForChannel(userOrChannelId, error) {
       channelFailures.set(dmChannel(userOrChannelId), error);
