@@ -6,6 +6,7 @@ import { OutboxWorker, type SlackApi } from './jobs/outbox.ts';
 import { tick } from './jobs/rounds.ts';
 import { createLogger, type Logger } from './log.ts';
 import { createSlackApp } from './slack/app.ts';
+import { type StartupOptions, verifySlack } from './slack/startup.ts';
 import { openDatabase } from './store/db.ts';
 import { leadStore } from './store/leads.ts';
 import { outboxStore } from './store/outbox.ts';
@@ -22,11 +23,24 @@ export interface Runtime {
   stop(): Promise<void>;
 }
 
-/** The composition root shared by main, the demo and the tests: config → db → Slack app → worker. */
+export interface RuntimeOptions {
+  /** How start-up retries while Slack is unreachable (about a minute by default). */
+  startup?: StartupOptions;
+  /** Socket Mode's pong deadline and reconnect delay (Slack's SDK default when unset). */
+  socketPingTimeoutMs?: number;
+}
+
+/**
+ * The composition root shared by main, the demo and the tests: Slack's check of the tokens → db → Slack
+ * app → worker. A token Slack refuses, or Slack unreachable for about a minute, rejects with a
+ * StartupError before anything else is opened.
+ */
 export async function createServices(
   config: Config,
   log: Logger = createLogger(config.logLevel),
+  options: RuntimeOptions = {},
 ): Promise<Runtime> {
+  const identity = await verifySlack(config, log, options.startup);
   const db = openDatabase(config.databasePath);
   let worker: OutboxWorker | undefined;
   const services: Services = {
@@ -50,7 +64,10 @@ export async function createServices(
         );
     },
   };
-  const slack = createSlackApp(services);
+  const slack = createSlackApp(services, {
+    identity,
+    ...(options.socketPingTimeoutMs !== undefined && { socketPingTimeoutMs: options.socketPingTimeoutMs }),
+  });
   worker = new OutboxWorker({
     outbox: services.outbox,
     slack: slack.app.client as unknown as SlackApi,

@@ -7,7 +7,7 @@ import type { Logger } from '../log.ts';
 const MAX_BODY_BYTES = 1024 * 1024;
 const MAX_AGE_SECONDS = 5 * 60;
 /** Slack gives up after 3 s; a listener that never acks still gets an empty 200 just before. */
-const ACK_TIMEOUT_MS = 2800;
+export const ACK_TIMEOUT_MS = 2800;
 
 const INTERACTION_TYPES = new Set([
   'block_actions',
@@ -27,7 +27,9 @@ export interface GuardedReceiverOptions {
   clock?: () => number;
 }
 
-type Parsed = { ok: true; body: Record<string, unknown> } | { ok: false; status: number; message: string };
+type Parsed =
+  | { ok: true; body: Record<string, unknown>; kind: SlackBodyKind }
+  | { ok: false; status: number; message: string };
 
 const isPlainObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -67,9 +69,11 @@ function fitsBolt(body: Record<string, unknown>, kind: 'command' | 'event' | 'in
   );
 }
 
+/** What a body is, to Bolt: Slack's HTTP handshakes (`ssl_check`, `url_verification`) or something to route. */
+export type SlackBodyKind = 'handshake' | 'command' | 'event' | 'interaction';
+
 /** Accepts only bodies of a shape Slack sends; everything else is a 400, never a crash. */
 export function parseSlackBody(raw: string, contentType: string): Parsed {
-  const bad = (message: string): Parsed => ({ ok: false, status: 400, message });
   let body: unknown;
   try {
     if (contentType.includes('application/json')) body = JSON.parse(raw);
@@ -79,10 +83,18 @@ export function parseSlackBody(raw: string, contentType: string): Parsed {
       body = payload === null ? Object.fromEntries(params) : JSON.parse(payload);
     }
   } catch {
-    return bad('body is not valid JSON or form data');
+    return { ok: false, status: 400, message: 'body is not valid JSON or form data' };
   }
+  return checkSlackBody(body);
+}
+
+/** The shape check of a decoded body, shared by the HTTP and the Socket Mode receivers. */
+export function checkSlackBody(body: unknown): Parsed {
+  const bad = (message: string): Parsed => ({ ok: false, status: 400, message });
   if (!isPlainObject(body)) return bad('body is not an object');
-  if (body.ssl_check !== undefined || body.type === 'url_verification') return { ok: true, body };
+  if (body.ssl_check !== undefined || body.type === 'url_verification') {
+    return { ok: true, body, kind: 'handshake' };
+  }
   const kind =
     typeof body.command === 'string' && typeof body.user_id === 'string'
       ? 'command'
@@ -93,7 +105,7 @@ export function parseSlackBody(raw: string, contentType: string): Parsed {
           : null;
   if (kind === null) return bad('not a Slack command, event or interaction');
   if (!fitsBolt(body, kind)) return bad(`the fields of this ${kind} are not of the shape Slack sends`);
-  return { ok: true, body };
+  return { ok: true, body, kind };
 }
 
 /** Checks Slack's v0 request signature and that the request is at most five minutes old. */

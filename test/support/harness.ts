@@ -64,6 +64,27 @@ export const checkinValues = (a: AnswerValues, note?: string) => ({
   note: { note: { type: 'plain_text_input', value: note ?? null } },
 });
 
+/** A logger that keeps its lines (`level message`) for assertions. */
+export function captureLog(): { log: Logger; logs: string[] } {
+  const logs: string[] = [];
+  const at = (level: string) => (m: string) => {
+    logs.push(`${level} ${m}`);
+  };
+  return { log: { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') }, logs };
+}
+
+/** Waits until the outbox is empty (everything due has been sent or failed). */
+export async function drainOutbox(runtime: Runtime): Promise<void> {
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const c = runtime.services.outbox.counts();
+    if (c.pending === 0 && c.sending === 0) return;
+    if (Date.now() > deadline) throw new Error(`outbox not drained: ${JSON.stringify(c)}`);
+    runtime.worker.kick();
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 /** Boots the real app (Bolt over HTTP on an ephemeral port) against a fresh fake Slack and database. */
 export async function startTestApp(
   env: Record<string, string> = {},
@@ -84,11 +105,7 @@ export async function startTestApp(
     SLACK_UPDATE_PER_MINUTE: '0',
     ...env,
   });
-  const logs: string[] = [];
-  const at = (level: string) => (m: string) => {
-    logs.push(`${level} ${m}`);
-  };
-  const log: Logger = { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
+  const { log, logs } = captureLog();
   const runtime = await createServices(config, log);
   const port = await runtime.start();
   const url = `http://127.0.0.1:${port}/slack/events`;
@@ -136,16 +153,7 @@ export async function startTestApp(
       const res = await postSigned(url, interactionBody(payload), { secret: SECRET });
       return { status: res.status, json: res.text === '' ? null : JSON.parse(res.text) };
     },
-    async drain() {
-      const deadline = Date.now() + 15_000;
-      for (;;) {
-        const c = runtime.services.outbox.counts();
-        if (c.pending === 0 && c.sending === 0) return;
-        if (Date.now() > deadline) throw new Error(`outbox not drained: ${JSON.stringify(c)}`);
-        runtime.worker.kick();
-        await new Promise((r) => setTimeout(r, 20));
-      }
-    },
+    drain: () => drainOutbox(runtime),
     async close() {
       await runtime.stop();
       await fake.close();
