@@ -101,24 +101,27 @@ describe('npm start', () => {
     },
   );
 
-  it('stops with one line naming SLACK_BOT_TOKEN in Socket Mode too, before any connection', async () => {
-    fake.failNext('auth.test', { error: 'token_revoked' });
+  it.each([
+    { method: 'auth.test', error: 'token_revoked', named: 'SLACK_BOT_TOKEN', other: 'SLACK_APP_TOKEN' },
+    {
+      method: 'apps.connections.open',
+      error: 'invalid_auth',
+      named: 'SLACK_APP_TOKEN',
+      other: 'SLACK_BOT_TOKEN',
+    },
+  ])('in Socket Mode, stops with one line naming $named when $method answers $error', async (c) => {
+    fake.failNext(c.method, { error: c.error });
+    const connections = socket.connections;
     const started = Date.now();
     const p = startProcess({ ...httpEnv(), SLACK_SIGNING_SECRET: '', SLACK_APP_TOKEN: 'xapp-1-proc' });
     const line = await expectOneLineExit(p, started);
-    expect(line).toContain('SLACK_BOT_TOKEN');
-    expect(line).toContain('token_revoked');
-    expect(fake.callsTo('apps.connections.open')).toHaveLength(0);
-  });
-
-  it('stops with one line naming SLACK_APP_TOKEN when apps.connections.open refuses the app token', async () => {
-    fake.failNext('apps.connections.open', { error: 'invalid_auth' });
-    const started = Date.now();
-    const p = startProcess({ ...httpEnv(), SLACK_SIGNING_SECRET: '', SLACK_APP_TOKEN: 'xapp-1-proc' });
-    const line = await expectOneLineExit(p, started);
-    expect(line).toContain('SLACK_APP_TOKEN');
-    expect(line).toContain('invalid_auth');
-    expect(line).not.toContain('SLACK_BOT_TOKEN');
+    expect(line).toContain(c.named);
+    expect(line).toContain(c.error);
+    expect(line).not.toContain(c.other);
+    // The bot token is checked first, the app token next, and nothing connects after a refusal.
+    const checks = ['auth.test', 'apps.connections.open'];
+    expect(fake.calls.map((call) => call.method)).toEqual(checks.slice(0, checks.indexOf(c.method) + 1));
+    expect(socket.connections).toBe(connections);
   });
 
   it('runs end to end in Socket Mode with only SLACK_APP_TOKEN and SLACK_API_URL, and exits 0 on SIGTERM', async () => {

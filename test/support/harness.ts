@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseConfig } from '../../src/config.ts';
+import { type Config, parseConfig } from '../../src/config.ts';
 import { type FakeSlack, type FakeSlackOptions, startFakeSlack } from '../../src/fake/fakeSlack.ts';
 import {
   blockActionPayload,
@@ -64,6 +64,20 @@ export const checkinValues = (a: AnswerValues, note?: string) => ({
   note: { note: { type: 'plain_text_input', value: note ?? null } },
 });
 
+/** The app's configuration for a test against `fake`, with `env` on top (a mode, other settings). */
+export function testConfig(fake: FakeSlack, dbPath: string, env: Record<string, string>): Config {
+  return parseConfig({
+    SLACK_BOT_TOKEN: 'xoxb-test',
+    DATABASE_PATH: dbPath,
+    SLACK_API_URL: fake.url,
+    MIN_RESPONSES: '5',
+    // The fake answers at once and limits nothing unless asked: no pacing (test/unit/outbox-pacing covers it).
+    SLACK_POSTMESSAGE_PER_MINUTE: '0',
+    SLACK_UPDATE_PER_MINUTE: '0',
+    ...env,
+  });
+}
+
 /** A logger that keeps its lines (`level message`) for assertions. */
 export function captureLog(): { log: Logger; logs: string[] } {
   const logs: string[] = [];
@@ -93,18 +107,7 @@ export async function startTestApp(
   const fake = await startFakeSlack(fakeOptions);
   const dir = mkdtempSync(join(tmpdir(), 'teamhealth-test-'));
   const dbPath = join(dir, 'teamhealth.db');
-  const config = parseConfig({
-    SLACK_BOT_TOKEN: 'xoxb-test',
-    SLACK_SIGNING_SECRET: SECRET,
-    PORT: '0',
-    DATABASE_PATH: dbPath,
-    SLACK_API_URL: fake.url,
-    MIN_RESPONSES: '5',
-    // The fake answers at once and limits nothing unless asked: no pacing (test/unit/outbox-pacing covers it).
-    SLACK_POSTMESSAGE_PER_MINUTE: '0',
-    SLACK_UPDATE_PER_MINUTE: '0',
-    ...env,
-  });
+  const config = testConfig(fake, dbPath, { SLACK_SIGNING_SECRET: SECRET, PORT: '0', ...env });
   const { log, logs } = captureLog();
   const runtime = await createServices(config, log);
   const port = await runtime.start();

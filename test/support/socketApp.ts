@@ -1,12 +1,18 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseConfig } from '../../src/config.ts';
 import { type FakeSlack, startFakeSlack } from '../../src/fake/fakeSlack.ts';
 import { blockActionPayload, slashCommandBody, viewSubmissionPayload } from '../../src/fake/signing.ts';
 import { createServices, type Runtime } from '../../src/services.ts';
 import { type Ack, type FakeSocketMode, startFakeSocketMode } from '../../tools/fakeSocketMode.ts';
-import { type AnswerValues, captureLog, checkinValues, drainOutbox, messageText } from './harness.ts';
+import {
+  type AnswerValues,
+  captureLog,
+  checkinValues,
+  drainOutbox,
+  messageText,
+  testConfig,
+} from './harness.ts';
 
 export const APP_TOKEN = 'xapp-1-A1-test';
 
@@ -48,16 +54,7 @@ export async function startSocketTestApp(env: Record<string, string> = {}): Prom
   const socket = await startFakeSocketMode();
   const fake = await startFakeSlack({ socketModeUrl: () => socket.connectionUrl() });
   const dir = mkdtempSync(join(tmpdir(), 'teamhealth-socket-'));
-  const config = parseConfig({
-    SLACK_BOT_TOKEN: 'xoxb-test',
-    SLACK_APP_TOKEN: APP_TOKEN,
-    DATABASE_PATH: join(dir, 'teamhealth.db'),
-    SLACK_API_URL: fake.url,
-    MIN_RESPONSES: '5',
-    SLACK_POSTMESSAGE_PER_MINUTE: '0',
-    SLACK_UPDATE_PER_MINUTE: '0',
-    ...env,
-  });
+  const config = testConfig(fake, join(dir, 'teamhealth.db'), { SLACK_APP_TOKEN: APP_TOKEN, ...env });
   const { log, logs } = captureLog();
   // A short pong deadline makes the client reconnect within a second after a disconnect, not five.
   const runtime = await createServices(config, log, { socketPingTimeoutMs: 1000 });
