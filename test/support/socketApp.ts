@@ -56,8 +56,9 @@ export async function startSocketTestApp(env: Record<string, string> = {}): Prom
   const dir = mkdtempSync(join(tmpdir(), 'teamhealth-socket-'));
   const config = testConfig(fake, join(dir, 'teamhealth.db'), { SLACK_APP_TOKEN: APP_TOKEN, ...env });
   const { log, logs } = captureLog();
-  // A short pong deadline makes the client reconnect within a second after a disconnect, not five.
-  const runtime = await createServices(config, log, { socketPingTimeoutMs: 1000 });
+  // A shorter pong deadline makes the client reconnect 2 s after a disconnect instead of 5; not shorter,
+  // so a busy machine's late timers do not look like a dead connection.
+  const runtime = await createServices(config, log, { socketPingTimeoutMs: 2000 });
   await runtime.start();
   let responses = 0;
 
