@@ -15,6 +15,24 @@ import { exportLead, exportTeam, formatLeadExport, formatTeamExport } from '../s
 
 const USAGE = 'Usage: npm run export -- (--team <slug> | --lead <SlackUserId>) [--format json|csv]';
 
+const HELP = `${USAGE}
+
+Prints the aggregates of closed check-in rounds, never anything per person, under the same
+anonymity threshold as the app (MIN_RESPONSES): a round with fewer answers has no means.
+
+  --team <slug>         every closed round of the team, oldest first
+  --lead <SlackUserId>  each team the person leads (its latest closed round) and the Org line,
+                        computed over shown teams only
+  --format json|csv     JSON (the default) or CSV; CSV means are rounded to 2 decimals
+  -h, --help            this help
+
+Reads DATABASE_PATH and MIN_RESPONSES from the environment or .env, and opens the database
+read-only, so it works while the app runs.
+
+Exit status: 0 printed; 1 nothing to print (no database, not a teamhealth database, no such
+team, a person who leads no team); 2 wrong arguments.
+`;
+
 const Args = z
   .object({
     team: z
@@ -29,9 +47,25 @@ const Args = z
   })
   .refine((a) => (a.team === undefined) !== (a.lead === undefined), 'give exactly one of --team or --lead');
 
-function fail(message: string): never {
+/** Wrong arguments: the reason and the usage line, exit 2. */
+function usageError(message: string): never {
   process.stderr.write(`export: ${message}\n${USAGE}\n`);
   process.exit(2);
+}
+
+/** Nothing to print: one line, exit 1. */
+function nothing(message: string): never {
+  process.stderr.write(`export: ${message}\n`);
+  process.exit(1);
+}
+
+/** One line for what SQLite says about a file, instead of its stack trace. */
+function unreadable(path: string, err: InstanceType<typeof Database.SqliteError>): string {
+  if (err.code === 'SQLITE_NOTADB') return `${path} is not a SQLite database (set DATABASE_PATH)`;
+  if (/no such table/.test(err.message)) {
+    return `${path} is a SQLite database but not teamhealth's (${err.message}; set DATABASE_PATH)`;
+  }
+  return `could not read ${path}: ${err.message}`;
 }
 
 function main(): void {
@@ -39,36 +73,55 @@ function main(): void {
   let raw: Record<string, unknown>;
   try {
     raw = parseArgs({
-      options: { team: { type: 'string' }, lead: { type: 'string' }, format: { type: 'string' } },
+      options: {
+        team: { type: 'string' },
+        lead: { type: 'string' },
+        format: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
       strict: true,
     }).values;
   } catch (err) {
-    fail(err instanceof Error ? err.message : String(err));
+    usageError(err instanceof Error ? err.message : String(err));
+  }
+  if (raw.help === true) {
+    process.stdout.write(HELP);
+    return;
   }
   const args = Args.safeParse(raw);
-  if (!args.success) fail(args.error.issues[0]?.message ?? 'bad arguments');
+  if (!args.success) usageError(args.error.issues[0]?.message ?? 'bad arguments');
   let storage: { databasePath: string; minResponses: number };
   try {
     storage = parseStorageConfig(process.env);
   } catch (err) {
-    fail(err instanceof Error ? err.message : String(err));
+    usageError(err instanceof Error ? err.message : String(err));
   }
   const { databasePath: path, minResponses } = storage;
-  if (!existsSync(path)) fail(`no database at ${path} (set DATABASE_PATH)`);
-  // Read-only: the running app keeps writing through WAL while this reads a consistent snapshot.
-  const db = new Database(path, { readonly: true, fileMustExist: true });
-  db.pragma('busy_timeout = 5000');
-  const stores = { teams: teamStore(db), rounds: roundStore(db) };
+  if (!existsSync(path)) nothing(`no database at ${path} (set DATABASE_PATH)`);
   const { team, lead, format } = args.data;
   let out: string;
-  if (team !== undefined) {
-    const records = exportTeam(stores, team, minResponses);
-    if (records === null) fail(`there is no team called ${team}`);
-    out = formatTeamExport(records, format);
-  } else {
-    out = formatLeadExport(exportLead(stores, lead as string, minResponses), format);
+  try {
+    // Read-only: the running app keeps writing through WAL while this reads a consistent snapshot.
+    const db = new Database(path, { readonly: true, fileMustExist: true });
+    try {
+      db.pragma('busy_timeout = 5000');
+      const stores = { teams: teamStore(db), rounds: roundStore(db) };
+      if (team !== undefined) {
+        const records = exportTeam(stores, team, minResponses);
+        if (records === null) nothing(`there is no team called ${team}`);
+        out = formatTeamExport(records, format);
+      } else {
+        const leadId = lead as string;
+        if (stores.teams.ledBy(leadId).length === 0) nothing(`${leadId} leads no team`);
+        out = formatLeadExport(exportLead(stores, leadId, minResponses), format);
+      }
+    } finally {
+      db.close();
+    }
+  } catch (err) {
+    if (err instanceof Database.SqliteError) nothing(unreadable(path, err));
+    throw err;
   }
-  db.close();
   process.stdout.write(`${out}\n`);
 }
 

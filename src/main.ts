@@ -2,6 +2,7 @@ import dotenv from 'dotenv';
 import cron from 'node-cron';
 import { ConfigError, parseConfig } from './config.ts';
 import { createServices } from './services.ts';
+import { StartupError } from './slack/startup.ts';
 
 async function main(): Promise<void> {
   dotenv.config({ quiet: true });
@@ -10,11 +11,14 @@ async function main(): Promise<void> {
     config = parseConfig(process.env);
   } catch (err) {
     if (err instanceof ConfigError) {
-      process.stderr.write(`teamhealth: configuration error: ${err.message}\n`);
+      process.stderr.write(
+        `teamhealth: configuration error: ${err.message} (set it in .env or the environment)\n`,
+      );
       process.exit(1);
     }
     throw err;
   }
+  // Slack checks the tokens before anything else opens, listens or ticks (StartupError below).
   const runtime = await createServices(config);
   const { log } = runtime.services;
   const port = await runtime.start();
@@ -56,6 +60,10 @@ async function main(): Promise<void> {
 }
 
 main().catch((err) => {
+  if (err instanceof StartupError) {
+    process.stderr.write(`teamhealth: ${err.message}\n`);
+    process.exit(1);
+  }
   process.stderr.write(`teamhealth: could not start: ${err instanceof Error ? err.message : String(err)}\n`);
   process.exit(1);
 });

@@ -6,6 +6,7 @@ import { marksUnreachable } from './jobs/slackErrors.ts';
 import { tick } from './jobs/tick.ts';
 import { createLogger, errorMessage, type Logger } from './log.ts';
 import { createSlackApp } from './slack/app.ts';
+import { type StartupOptions, verifySlack } from './slack/startup.ts';
 import { openDatabase } from './store/db.ts';
 import { leadStore } from './store/leads.ts';
 import { outboxStore } from './store/outbox.ts';
@@ -25,20 +26,29 @@ export interface Runtime {
   stop(): Promise<void>;
 }
 
-/** What a test may pin down instead of the system's clock. */
+/** What a test may pin down (clocks, timers, retry schedules) instead of the system's. */
 export interface RuntimeOptions {
   /** Milliseconds since the epoch that Slack's request timestamps are checked against (default: Date.now). */
   clock?: () => number;
   /** Schedules the rewrite of the file after answers (default: setTimeout). */
   scrubTimer?: Timer;
+  /** How start-up retries while Slack is unreachable (about a minute by default). */
+  startup?: StartupOptions;
+  /** Socket Mode's pong deadline and reconnect delay (Slack's SDK default when unset). */
+  socketPingTimeoutMs?: number;
 }
 
-/** The composition root shared by main, the demo and the tests: config → db → Slack app → worker. */
+/**
+ * The composition root shared by main, the demo and the tests: Slack's check of the tokens → db → Slack
+ * app → worker. A token Slack refuses, or Slack unreachable for about a minute, rejects with a
+ * StartupError before anything else is opened.
+ */
 export async function createServices(
   config: Config,
   log: Logger = createLogger(config.logLevel),
   options: RuntimeOptions = {},
 ): Promise<Runtime> {
+  const identity = await verifySlack(config, log, options.startup);
   const db = openDatabase(config.databasePath);
   if (options.scrubTimer) setAnswerScrubTimer(db, options.scrubTimer);
   let worker: OutboxWorker | undefined;
@@ -61,7 +71,11 @@ export async function createServices(
         .catch((err: unknown) => log.warn(`time zone of a lead unknown: ${errorMessage(err)}`));
     },
   };
-  const slack = createSlackApp(services, options.clock);
+  const slack = createSlackApp(services, {
+    identity,
+    ...(options.clock !== undefined && { clock: options.clock }),
+    ...(options.socketPingTimeoutMs !== undefined && { socketPingTimeoutMs: options.socketPingTimeoutMs }),
+  });
   worker = new OutboxWorker({
     outbox: services.outbox,
     slack: slack.app.client as unknown as SlackApi,

@@ -1,13 +1,17 @@
 import { readFileSync } from 'node:fs';
+import { Ajv } from 'ajv';
+import ajvFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 
 /**
- * The app manifest admins paste into Slack to create the app. Length limits are Slack's, from the
- * app manifest reference (docs.slack.dev/reference/app-manifest, mirrored in @slack/web-api's
- * Manifest types): app name ≤ 35 characters, short description ≤ 140, bot display name ≤ 80 of
- * `a-z 0-9 - _ .`, slash command ≤ 32 including the leading `/`, command description ≤ 2000,
- * usage hint ≤ 1000.
+ * The app manifests admins paste into Slack to create the app: `manifest.json` (Socket Mode, the
+ * recommended start) and `manifest.http.json` (HTTP mode, request URLs to replace). Length limits are
+ * Slack's, from the app manifest reference (docs.slack.dev/reference/app-manifest, mirrored in
+ * @slack/web-api's Manifest types): app name ≤ 35 characters, short description ≤ 140, bot display name
+ * ≤ 80 of `a-z 0-9 - _ .`, slash command ≤ 32 including the leading `/`, command description ≤ 2000,
+ * usage hint ≤ 1000. Both files are also validated against Slack's published JSON Schema, vendored in
+ * test/fixtures/slack/ (MIT, Slack Technologies).
  */
 const LIMITS = {
   appName: 35,
@@ -52,11 +56,52 @@ const manifestShape = z.object({
     socket_mode_enabled: z.boolean().optional(),
   }),
 });
+type Manifest = z.infer<typeof manifestShape>;
 
-const raw: unknown = JSON.parse(readFileSync(new URL('../manifest.json', import.meta.url), 'utf8'));
-const manifest = manifestShape.parse(raw);
+const readJson = (path: string): unknown => JSON.parse(readFileSync(new URL(path, import.meta.url), 'utf8'));
 
-describe('manifest.json', () => {
+const FILES = { socket: '../manifest.json', http: '../manifest.http.json' } as const;
+const raws = { socket: readJson(FILES.socket), http: readJson(FILES.http) };
+const manifests = { socket: manifestShape.parse(raws.socket), http: manifestShape.parse(raws.http) };
+
+const requestUrls = (m: Manifest): Array<string | undefined> => [
+  m.settings.event_subscriptions.request_url,
+  m.settings.interactivity.request_url,
+  ...m.features.slash_commands.map((c) => c.url),
+];
+
+/** Slack's app manifest schema (draft-07), compiled by a real JSON Schema validator. */
+function slackManifestValidator() {
+  const schema = readJson('./fixtures/slack/manifest.schema.1.0.0.json') as { $schema: string };
+  expect(schema.$schema).toBe('http://json-schema.org/draft-07/schema#');
+  // strictTypes off: a few of Slack's own subschemas put array keywords on untyped schemas.
+  const ajv = new Ajv({ allErrors: true, strictTypes: false });
+  // ajv-formats is CommonJS: under NodeNext its default import is the module, the plugin is `.default`.
+  ajvFormats.default(ajv);
+  // `_note` is Slack's comment inside the schema: an annotation, nothing to check.
+  ajv.addVocabulary(['_note']);
+  // Slack's schema writes one pattern as `regex` (background_color), a keyword no draft defines: enforce it
+  // as the pattern it means rather than switching strict mode off for every other typo.
+  ajv.addKeyword({
+    keyword: 'regex',
+    type: 'string',
+    schemaType: 'string',
+    validate: (pattern: string, data: string) => new RegExp(pattern).test(data),
+  });
+  return ajv.compile(schema);
+}
+const validate = slackManifestValidator();
+const schemaErrors = (manifest: unknown): string[] =>
+  validate(manifest) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message}`);
+
+describe.each(['socket', 'http'] as const)('%s manifest', (mode) => {
+  const raw = raws[mode];
+  const manifest = manifests[mode];
+
+  it("is valid under Slack's app manifest JSON Schema", () => {
+    expect(schemaErrors(raw)).toEqual([]);
+  });
+
   it('has the required sections', () => {
     expect(manifestShape.safeParse(raw).success).toBe(true);
     expect(manifest.display_information.name).toBe('teamhealth');
@@ -77,32 +122,24 @@ describe('manifest.json', () => {
     expect(manifest.settings.interactivity.is_enabled).toBe(true);
   });
 
-  it('enables the App Home tab and a writable Messages tab', () => {
+  it('enables the App Home tab and a read-only Messages tab (nothing answers what people type to the bot)', () => {
     const home = manifest.features.app_home;
     expect(home.home_tab_enabled).toBe(true);
     expect(home.messages_tab_enabled).toBe(true);
-    expect(home.messages_tab_read_only_enabled).toBe(false);
+    expect(home.messages_tab_read_only_enabled).toBe(true);
   });
 
-  it('asks for exactly the five bot scopes and no user scopes', () => {
+  it('asks for exactly the bot scopes the code uses, and no user scopes', () => {
+    // chat.postMessage/chat.update, the slash command, users.info (a lead's zone), usergroups.users.list,
+    // and files:write for chart uploads. DMs go to a user id as channel, so no im:write.
     expect([...manifest.oauth_config.scopes.bot].sort()).toEqual(
-      ['chat:write', 'commands', 'im:write', 'usergroups:read', 'users:read'].sort(),
+      ['chat:write', 'commands', 'files:write', 'usergroups:read', 'users:read'].sort(),
     );
     expect(manifest.oauth_config.scopes.user ?? []).toEqual([]);
   });
 
   it('subscribes to app_home_opened', () => {
     expect(manifest.settings.event_subscriptions.bot_events).toContain('app_home_opened');
-  });
-
-  it('points every request URL at the /slack/events endpoint', () => {
-    const urls = [
-      manifest.settings.event_subscriptions.request_url,
-      manifest.settings.interactivity.request_url,
-      ...manifest.features.slash_commands.map((c) => c.url),
-    ].filter((url): url is string => url !== undefined);
-    expect(urls.length).toBeGreaterThan(0);
-    for (const url of urls) expect(new URL(url).pathname).toBe('/slack/events');
   });
 
   it("stays within Slack's length and character limits", () => {
@@ -121,5 +158,54 @@ describe('manifest.json', () => {
       expect(command.description.length).toBeLessThanOrEqual(LIMITS.commandDescription);
       expect(command.usage_hint?.length ?? 0).toBeLessThanOrEqual(LIMITS.usageHint);
     }
+  });
+});
+
+describe('manifest.json (Socket Mode)', () => {
+  it('turns Socket Mode on and needs no request URL', () => {
+    expect(manifests.socket.settings.socket_mode_enabled).toBe(true);
+    expect(requestUrls(manifests.socket).filter((u) => u !== undefined)).toEqual([]);
+  });
+});
+
+describe('manifest.http.json (HTTP mode)', () => {
+  it('turns Socket Mode off and points every request URL at the /slack/events endpoint', () => {
+    expect(manifests.http.settings.socket_mode_enabled).toBe(false);
+    const urls = requestUrls(manifests.http);
+    expect(urls).toHaveLength(3);
+    for (const url of urls) expect(new URL(url ?? '').pathname).toBe('/slack/events');
+    // One placeholder host, the one the README tells the admin to replace.
+    expect(new Set(urls.map((u) => new URL(u ?? '').host))).toEqual(new Set(['your-host']));
+  });
+
+  it('differs from manifest.json only in the mode and its request URLs', () => {
+    const strip = (m: unknown): unknown =>
+      JSON.parse(JSON.stringify(m), (key, value) =>
+        key === 'request_url' || key === 'url' || key === 'socket_mode_enabled' ? undefined : value,
+      );
+    expect(strip(raws.http)).toEqual(strip(raws.socket));
+  });
+});
+
+describe("Slack's manifest schema, as the test applies it", () => {
+  it('refuses manifests Slack would refuse', () => {
+    /** manifest.json with one value replaced (or removed, for undefined). */
+    const changed = (path: string, value: unknown): unknown => {
+      const copy = structuredClone(raws.socket) as Record<string, unknown>;
+      const keys = path.split('.');
+      const last = keys.pop() as string;
+      const parent = keys.reduce<Record<string, unknown>>((o, k) => o[k] as Record<string, unknown>, copy);
+      if (value === undefined) delete parent[last];
+      else parent[last] = value;
+      return copy;
+    };
+    expect(schemaErrors(changed('settings.socket_mode_enabled', 'yes'))).not.toEqual([]);
+    expect(schemaErrors(changed('features.app_home.messages_tab', true))).not.toEqual([]);
+    expect(schemaErrors(changed('features.slash_commands.0.command', 'teamhealth'))).not.toEqual([]);
+    expect(schemaErrors(changed('display_information.name', 'x'.repeat(36)))).not.toEqual([]);
+    expect(schemaErrors(changed('settings.interactivity.request_url', 'ftp://x'))).not.toEqual([]);
+    expect(schemaErrors(changed('display_information.background_color', 'red!'))).not.toEqual([]);
+    expect(schemaErrors(changed('display_information', undefined))).not.toEqual([]);
+    expect(schemaErrors(changed('display_information.background_color', '#4a154b'))).toEqual([]);
   });
 });

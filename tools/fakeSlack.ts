@@ -49,6 +49,8 @@ export interface FakeSlackOptions {
    * that runs its client on a virtual clock passes the same clock here.
    */
   clock?: () => number;
+  /** A fresh `ws://` URL of a fake Socket Mode server (tools/fakeSocketMode.ts), for apps.connections.open. */
+  socketModeUrl?: () => string;
 }
 
 export interface FakeSlack {
@@ -219,7 +221,10 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
     return [];
   };
 
-  const handlers: Record<string, (body: Record<string, unknown>) => Record<string, unknown>> = {
+  const handlers: Record<
+    string,
+    (body: Record<string, unknown>, token: string | undefined) => Record<string, unknown>
+  > = {
     'auth.test': () => ({
       url: 'https://teamhealth-test.slack.com/',
       team: 'Teamhealth Test',
@@ -229,6 +234,12 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
       bot_id: BOT_ID,
       is_enterprise_install: false,
     }),
+    'apps.connections.open': (_body, token) => {
+      if (!opts.socketModeUrl) return { ok: false, error: 'unknown_method' };
+      // As on Slack, only an app-level token opens a Socket Mode connection.
+      if (!token?.startsWith('xapp-')) return { ok: false, error: 'not_allowed_token_type' };
+      return { url: opts.socketModeUrl() };
+    },
     'chat.postMessage': (body) => {
       const ts = nextTs();
       const channel = dmChannel(String(body.channel ?? ''));
@@ -337,7 +348,7 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
 
     const handler = handlers[method];
     if (!handler) return { status: 200, body: { ok: false, error: 'unknown_method' } };
-    return { status: 200, body: { ok: true, ...handler(body) } };
+    return { status: 200, body: { ok: true, ...handler(body, call.token) } };
   }
 
   async function answerResponseUrl(id: string): Promise<Answer> {

@@ -1,4 +1,4 @@
-import { App, type Logger as BoltLogger, LogLevel, SocketModeReceiver } from '@slack/bolt';
+import { App, type Logger as BoltLogger, LogLevel } from '@slack/bolt';
 import type { Services } from '../context.ts';
 import type { Logger } from '../log.ts';
 import { registerActions } from './listeners/actions.ts';
@@ -7,6 +7,8 @@ import { registerEvents } from './listeners/events.ts';
 import { registerSetup } from './listeners/setup.ts';
 import { registerViews } from './listeners/views.ts';
 import { GuardedHttpReceiver } from './receiver.ts';
+import { GuardedSocketModeReceiver } from './socketReceiver.ts';
+import type { SlackIdentity } from './startup.ts';
 
 /**
  * Bolt's logger, routed into ours. Bolt's debug lines can carry whole payloads (answers, notes),
@@ -32,8 +34,16 @@ export interface SlackApp {
   stop(): Promise<void>;
 }
 
-/** `clock`: the time the HTTP receiver checks request signatures against (default: the system clock). */
-export function createSlackApp(s: Services, clock?: () => number): SlackApp {
+export interface SlackAppOptions {
+  /** The bot, as auth.test named it at start-up: Bolt then does not call auth.test again. */
+  identity: SlackIdentity;
+  /** The time the HTTP receiver checks request signatures against (default: the system clock). */
+  clock?: () => number;
+  /** Socket Mode's pong deadline and reconnect delay (Slack's SDK default, 5 s, when unset). */
+  socketPingTimeoutMs?: number;
+}
+
+export function createSlackApp(s: Services, o: SlackAppOptions): SlackApp {
   const { config } = s;
   const logger = boltLogger(s.log);
   const clientOptions = {
@@ -49,13 +59,28 @@ export function createSlackApp(s: Services, clock?: () => number): SlackApp {
           signingSecret: config.signingSecret ?? '',
           port: config.port,
           ...(config.host !== undefined && { host: config.host }),
-          ...(clock && { clock }),
+          ...(o.clock && { clock: o.clock }),
           log: s.log,
         })
       : undefined;
   const receiver =
-    http ?? new SocketModeReceiver({ appToken: config.appToken as string, logger, logLevel: LogLevel.INFO });
-  const app = new App({ token: config.botToken, receiver, logger, clientOptions });
+    http ??
+    new GuardedSocketModeReceiver({
+      appToken: config.appToken as string,
+      timeoutMs: config.slackTimeoutMs,
+      logger,
+      log: s.log,
+      ...(config.slackApiUrl !== undefined && { slackApiUrl: config.slackApiUrl }),
+      ...(o.socketPingTimeoutMs !== undefined && { clientPingTimeoutMs: o.socketPingTimeoutMs }),
+    });
+  const app = new App({
+    token: config.botToken,
+    botId: o.identity.botId,
+    botUserId: o.identity.userId,
+    receiver,
+    logger,
+    clientOptions,
+  });
 
   registerCommands(app, s);
   registerActions(app, s);

@@ -1,13 +1,13 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type App, type Receiver, type ReceiverEvent, verifySlackRequest } from '@slack/bolt';
-import type { Logger } from '../log.ts';
+import { errorMessage, type Logger } from '../log.ts';
 
 const MAX_BODY_BYTES = 1024 * 1024;
 /** Slack signs with the time of sending: a request more than five minutes off either way is refused. */
 const MAX_AGE_SECONDS = 5 * 60;
 /** Slack gives up after 3 s; a listener that never acks still gets an empty 200 just before. */
-const ACK_TIMEOUT_MS = 2800;
+export const ACK_TIMEOUT_MS = 2800;
 
 const INTERACTION_TYPES = new Set([
   'block_actions',
@@ -27,9 +27,8 @@ export interface GuardedReceiverOptions {
   clock?: () => number;
 }
 
-type Kind = 'command' | 'event' | 'interaction';
 type Parsed =
-  | { ok: true; body: Record<string, unknown>; kind: Kind | 'ssl_check' | 'url_verification' }
+  | { ok: true; body: Record<string, unknown>; kind: SlackBodyKind }
   | { ok: false; status: number; message: string };
 
 const isPlainObject = (v: unknown): v is Record<string, unknown> =>
@@ -43,7 +42,9 @@ const isTextOrObject = (v: unknown): boolean => typeof v === 'string' || isPlain
  * some fields before any listener runs (`channel.id`, `actions[0]`, `view.app_installed_team_id`,
  * `event.user.id`…): a signed body where one of them is of another type would crash it.
  */
-function fitsBolt(body: Record<string, unknown>, kind: Kind): boolean {
+type Routed = 'command' | 'event' | 'interaction';
+
+function fitsBolt(body: Record<string, unknown>, kind: Routed): boolean {
   if (kind === 'command') return body.event === undefined;
   if (kind === 'event') {
     const e = body.event as Record<string, unknown>;
@@ -70,9 +71,11 @@ function fitsBolt(body: Record<string, unknown>, kind: Kind): boolean {
   );
 }
 
+/** What a body is, to Bolt: Slack's HTTP handshakes (`ssl_check`, `url_verification`) or something to route. */
+export type SlackBodyKind = 'ssl_check' | 'url_verification' | 'command' | 'event' | 'interaction';
+
 /** Accepts only bodies of a shape Slack sends; everything else is a 400, never a crash. */
 export function parseSlackBody(raw: string, contentType: string): Parsed {
-  const bad = (message: string): Parsed => ({ ok: false, status: 400, message });
   let body: unknown;
   try {
     if (contentType.includes('application/json')) body = JSON.parse(raw);
@@ -82,13 +85,19 @@ export function parseSlackBody(raw: string, contentType: string): Parsed {
       body = payload === null ? Object.fromEntries(params) : JSON.parse(payload);
     }
   } catch {
-    return bad('body is not valid JSON or form data');
+    return { ok: false, status: 400, message: 'body is not valid JSON or form data' };
   }
+  return checkSlackBody(body);
+}
+
+/** The shape check of a decoded body, shared by the HTTP and the Socket Mode receivers. */
+export function checkSlackBody(body: unknown): Parsed {
+  const bad = (message: string): Parsed => ({ ok: false, status: 400, message });
   if (!isPlainObject(body)) return bad('body is not an object');
   // Slack checks its certificate with `ssl_check=1`; any other value is no such check.
   if (body.ssl_check === '1') return { ok: true, body, kind: 'ssl_check' };
   if (body.type === 'url_verification') return { ok: true, body, kind: 'url_verification' };
-  const kind: Kind | null =
+  const kind: Routed | null =
     typeof body.command === 'string' && typeof body.user_id === 'string'
       ? 'command'
       : body.type === 'event_callback' && isPlainObject(body.event) && typeof body.event.type === 'string'
@@ -150,7 +159,7 @@ export class GuardedHttpReceiver implements Receiver {
   start(): Promise<Server> {
     const server = createServer((req, res) => {
       this.handle(req, res).catch((err) => {
-        this.o.log.error(`receiver: ${err instanceof Error ? err.message : String(err)}`);
+        this.o.log.error(`receiver: ${errorMessage(err)}`);
         if (!res.headersSent) res.writeHead(500).end();
       });
     });
@@ -254,9 +263,7 @@ export class GuardedHttpReceiver implements Receiver {
     } catch (err) {
       // Listener errors go to app.error and end there: what escapes processEvent is Bolt failing on
       // the body itself, before any listener ran. That is a malformed request, not our failure.
-      this.o.log.warn(
-        `receiver: a request Bolt could not read: ${err instanceof Error ? err.message : String(err)}`,
-      );
+      this.o.log.warn(`receiver: a request Bolt could not read: ${errorMessage(err)}`);
       if (!acked) {
         acked = true;
         clearTimeout(timer);

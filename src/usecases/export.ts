@@ -57,6 +57,9 @@ const csvCell = (v: unknown): string => {
   return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 };
 
+/** CSV is for reading and spreadsheets: means rounded to 2 decimals (3.1666… → 3.17); JSON keeps full precision. */
+const csvMean = (v: number | undefined): string => (v === undefined ? '' : String(Number(v.toFixed(2))));
+
 const csvRow = (r: RoundRecord): string =>
   [
     r.team,
@@ -66,7 +69,7 @@ const csvRow = (r: RoundRecord): string =>
     r.invited,
     r.responded,
     r.shown,
-    ...DIMENSIONS.map((d) => r.means?.[d] ?? ''),
+    ...DIMENSIONS.map((d) => csvMean(r.means?.[d])),
     r.flags.map((f) => [f.kind, f.dimension ?? '', f.severity].join(':')).join(';'),
   ]
     .map(csvCell)
@@ -88,7 +91,7 @@ export function formatLeadExport(e: LeadExport, format: ExportFormat): string {
     '',
     e.org.responded,
     e.org.means !== null,
-    ...DIMENSIONS.map((d) => e.org.means?.[d] ?? ''),
+    ...DIMENSIONS.map((d) => csvMean(e.org.means?.[d])),
     '',
   ]
     .map(csvCell)

@@ -249,6 +249,16 @@ describe('npm run export', () => {
     expect(csv.out.split('\n')[0]).toBe(
       'team,round,openedAt,closedAt,invited,responded,shown,energy,boundaries,ownership,recognition,flags',
     );
+    // Means in CSV are rounded to 2 decimals; the JSON keeps them whole (above: 64/18 to 10 places).
+    const leadCsv = exportJson('--lead', LEAD, '--format', 'csv');
+    expect(leadCsv.status).toBe(0);
+    const rows = leadCsv.out.trim().split('\n').slice(1);
+    const org = rows.at(-1)?.split(',') ?? [];
+    expect(org[0]).toBe('Org');
+    expect(org[7]).toBe('3.56');
+    for (const row of rows) {
+      for (const mean of row.split(',').slice(7, 11)) expect(mean).toMatch(/^(\d(\.\d{1,2})?)?$/);
+    }
     const bad = exportJson('--team', 'Not A Team');
     expect(bad.status).toBe(2);
     expect(bad.err).toContain('Usage: npm run export');

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseConfig } from '../../src/config.ts';
+import { type Config, parseConfig } from '../../src/config.ts';
 import type { Logger } from '../../src/log.ts';
 import { createServices, type Runtime, type RuntimeOptions } from '../../src/services.ts';
 import { type FakeSlack, type FakeSlackOptions, startFakeSlack } from '../../tools/fakeSlack.ts';
@@ -64,6 +64,41 @@ export const checkinValues = (a: AnswerValues, note?: string) => ({
   note: { note: { type: 'plain_text_input', value: note ?? null } },
 });
 
+/** The app's configuration for a test against `fake`, with `env` on top (a mode, other settings). */
+export function testConfig(fake: FakeSlack, dbPath: string, env: Record<string, string>): Config {
+  return parseConfig({
+    SLACK_BOT_TOKEN: 'xoxb-test',
+    DATABASE_PATH: dbPath,
+    SLACK_API_URL: fake.url,
+    MIN_RESPONSES: '5',
+    // The fake answers at once and limits nothing unless asked: no pacing (test/unit/outbox-pacing covers it).
+    SLACK_POSTMESSAGE_PER_MINUTE: '0',
+    SLACK_UPDATE_PER_MINUTE: '0',
+    ...env,
+  });
+}
+
+/** A logger that keeps its lines (`level message`) for assertions. */
+export function captureLog(): { log: Logger; logs: string[] } {
+  const logs: string[] = [];
+  const at = (level: string) => (m: string) => {
+    logs.push(`${level} ${m}`);
+  };
+  return { log: { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') }, logs };
+}
+
+/** Waits until the outbox is empty (everything due has been sent or failed). */
+export async function drainOutbox(runtime: Runtime): Promise<void> {
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const c = runtime.services.outbox.counts();
+    if (c.pending === 0 && c.sending === 0) return;
+    if (Date.now() > deadline) throw new Error(`outbox not drained: ${JSON.stringify(c)}`);
+    runtime.worker.kick();
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 /** Boots the real app (Bolt over HTTP on an ephemeral port) against a fresh fake Slack and database. */
 export async function startTestApp(
   env: Record<string, string> = {},
@@ -73,23 +108,8 @@ export async function startTestApp(
   const fake = await startFakeSlack(fakeOptions);
   const dir = mkdtempSync(join(tmpdir(), 'teamhealth-test-'));
   const dbPath = join(dir, 'teamhealth.db');
-  const config = parseConfig({
-    SLACK_BOT_TOKEN: 'xoxb-test',
-    SLACK_SIGNING_SECRET: SECRET,
-    PORT: '0',
-    DATABASE_PATH: dbPath,
-    SLACK_API_URL: fake.url,
-    MIN_RESPONSES: '5',
-    // The fake answers at once and limits nothing unless asked: no pacing (test/unit/outbox-pacing covers it).
-    SLACK_POSTMESSAGE_PER_MINUTE: '0',
-    SLACK_UPDATE_PER_MINUTE: '0',
-    ...env,
-  });
-  const logs: string[] = [];
-  const at = (level: string) => (m: string) => {
-    logs.push(`${level} ${m}`);
-  };
-  const log: Logger = { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
+  const config = testConfig(fake, dbPath, { SLACK_SIGNING_SECRET: SECRET, PORT: '0', ...env });
+  const { log, logs } = captureLog();
   const runtime = await createServices(config, log, runtimeOptions);
   const port = await runtime.start();
   const url = `http://127.0.0.1:${port}/slack/events`;
@@ -137,16 +157,7 @@ export async function startTestApp(
       const res = await postSigned(url, interactionBody(payload), { secret: SECRET });
       return { status: res.status, json: res.text === '' ? null : JSON.parse(res.text) };
     },
-    async drain() {
-      const deadline = Date.now() + 15_000;
-      for (;;) {
-        const c = runtime.services.outbox.counts();
-        if (c.pending === 0 && c.sending === 0) return;
-        if (Date.now() > deadline) throw new Error(`outbox not drained: ${JSON.stringify(c)}`);
-        runtime.worker.kick();
-        await new Promise((r) => setTimeout(r, 20));
-      }
-    },
+    drain: () => drainOutbox(runtime),
     async close() {
       await runtime.stop();
       await fake.close();
