@@ -9,6 +9,7 @@ import Database from 'better-sqlite3';
 import dotenv from 'dotenv';
 import { z } from 'zod';
 import { parseStorageConfig } from '../src/config.ts';
+import { MIGRATIONS } from '../src/store/migrations.ts';
 import { roundStore } from '../src/store/rounds.ts';
 import { teamStore } from '../src/store/teams.ts';
 import { exportLead, exportTeam, formatLeadExport, formatTeamExport } from '../src/usecases/export.ts';
@@ -90,13 +91,13 @@ function main(): void {
   }
   const args = Args.safeParse(raw);
   if (!args.success) usageError(args.error.issues[0]?.message ?? 'bad arguments');
-  let storage: { databasePath: string; minResponses: number };
+  let path: string;
   try {
-    storage = parseStorageConfig(process.env);
+    // Each round is shown or hidden under the threshold it opened with: MIN_RESPONSES plays no part here.
+    path = parseStorageConfig(process.env).databasePath;
   } catch (err) {
     usageError(err instanceof Error ? err.message : String(err));
   }
-  const { databasePath: path, minResponses } = storage;
   if (!existsSync(path)) nothing(`no database at ${path} (set DATABASE_PATH)`);
   const { team, lead, format } = args.data;
   let out: string;
@@ -105,15 +106,20 @@ function main(): void {
     const db = new Database(path, { readonly: true, fileMustExist: true });
     try {
       db.pragma('busy_timeout = 5000');
+      if ((db.pragma('user_version', { simple: true }) as number) < MIGRATIONS.length) {
+        nothing(
+          `the database at ${path} is from an older version of teamhealth: start the app once to upgrade it`,
+        );
+      }
       const stores = { teams: teamStore(db), rounds: roundStore(db) };
       if (team !== undefined) {
-        const records = exportTeam(stores, team, minResponses);
+        const records = exportTeam(stores, team);
         if (records === null) nothing(`there is no team called ${team}`);
         out = formatTeamExport(records, format);
       } else {
         const leadId = lead as string;
         if (stores.teams.ledBy(leadId).length === 0) nothing(`${leadId} leads no team`);
-        out = formatLeadExport(exportLead(stores, leadId, minResponses), format);
+        out = formatLeadExport(exportLead(stores, leadId), format);
       }
     } finally {
       db.close();

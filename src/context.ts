@@ -3,6 +3,7 @@ import type { Logger } from './log.ts';
 import type { Db } from './store/db.ts';
 import type { LeadStore } from './store/leads.ts';
 import type { OutboxStore } from './store/outbox.ts';
+import type { RoundKeys } from './store/roundKeys.ts';
 import type { RoundStore } from './store/rounds.ts';
 import type { TeamStore } from './store/teams.ts';
 
@@ -14,6 +15,8 @@ export interface Services {
   rounds: RoundStore;
   outbox: OutboxStore;
   leads: LeadStore;
+  /** Keys of open rounds, in memory only. */
+  keys: RoundKeys;
   log: Logger;
   /** Wakes the outbox worker after something was queued. */
   kick(): void;

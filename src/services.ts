@@ -10,11 +10,10 @@ import { type StartupOptions, verifySlack } from './slack/startup.ts';
 import { openDatabase } from './store/db.ts';
 import { leadStore } from './store/leads.ts';
 import { outboxStore } from './store/outbox.ts';
+import { RoundKeys } from './store/roundKeys.ts';
 import { roundStore } from './store/rounds.ts';
-import { setAnswerScrubTimer } from './store/scrub.ts';
 import { teamStore } from './store/teams.ts';
-import type { Timer } from './timer.ts';
-import { recordFailed, recordSent } from './usecases/deliveries.ts';
+import { prepareDelivery, recordFailed, recordSent } from './usecases/deliveries.ts';
 
 export interface Runtime {
   services: Services;
@@ -30,8 +29,6 @@ export interface Runtime {
 export interface RuntimeOptions {
   /** Milliseconds since the epoch that Slack's request timestamps are checked against (default: Date.now). */
   clock?: () => number;
-  /** Schedules the rewrite of the file after answers (default: setTimeout). */
-  scrubTimer?: Timer;
   /** How start-up retries while Slack is unreachable (about a minute by default). */
   startup?: StartupOptions;
   /** Socket Mode's pong deadline and reconnect delay (Slack's SDK default when unset). */
@@ -49,8 +46,7 @@ export async function createServices(
   options: RuntimeOptions = {},
 ): Promise<Runtime> {
   const identity = await verifySlack(config, log, options.startup);
-  const db = openDatabase(config.databasePath);
-  if (options.scrubTimer) setAnswerScrubTimer(db, options.scrubTimer);
+  const db = openDatabase(config.databasePath, { minResponses: config.minResponses });
   let worker: OutboxWorker | undefined;
   const services: Services = {
     config,
@@ -58,6 +54,7 @@ export async function createServices(
     teams: teamStore(db),
     rounds: roundStore(db),
     leads: leadStore(db),
+    keys: new RoundKeys(),
     outbox: outboxStore(db),
     log,
     kick: () => worker?.kick(),
@@ -84,6 +81,7 @@ export async function createServices(
     budgets: config.slackBudgets,
     // Records DM ids on sent invites; marks deactivated people unreachable and takes their invite back.
     hooks: {
+      prepare: (row) => prepareDelivery(services, row),
       onSent: (row, result) => recordSent(services, row, result),
       onFailed: (row, error) => recordFailed(services, row, error, marksUnreachable(error)),
     },

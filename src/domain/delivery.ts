@@ -16,7 +16,9 @@ export type Delivery =
   /** A lead's weekly digest for one scheduled slot (epoch ms). */
   | { kind: 'digest'; leadId: string; slot: number }
   /** The DM confirming a saved setup form (each save its own nonce). */
-  | { kind: 'setup'; teamId: number; nonce: string };
+  | { kind: 'setup'; teamId: number; nonce: string }
+  /** A personal delivery that failed for good, kept for `/teamhealth status` without its person. */
+  | { kind: 'failed'; of: PersonalKind; roundId: number; nonce: string };
 
 const PERSONAL: ReadonlySet<string> = new Set<PersonalKind>([
   'invite',
@@ -38,6 +40,8 @@ export function deliveryKey(d: Delivery): string {
       return `digest:${d.leadId}:${d.slot}`;
     case 'setup':
       return `setup:${d.teamId}:${d.nonce}`;
+    case 'failed':
+      return `failed:${d.of}:${d.roundId}:${d.nonce}`;
     default:
       return `${d.kind}:${d.roundId}:${d.userId}`;
   }
@@ -47,6 +51,7 @@ const PERSONAL_KEY = /^(invite|reminder|recorded|closed|away):(\d+):([UW][A-Za-z
 const SUMMARY_KEY = /^summary:(\d+)$/;
 const DIGEST_KEY = /^digest:([UW][A-Za-z0-9]+):(\d+)$/;
 const SETUP_KEY = /^setup:(\d+):([0-9a-f]+)$/;
+const FAILED_KEY = /^failed:(invite|reminder|recorded|closed|away):(\d+):([0-9a-f]+)$/;
 
 /** The delivery a stored key stands for; null for a key this code did not write. */
 export function parseDeliveryKey(key: string): Delivery | null {
@@ -58,15 +63,23 @@ export function parseDeliveryKey(key: string): Delivery | null {
   if (m) return { kind: 'digest', leadId: m[1] as string, slot: Number(m[2]) };
   m = SETUP_KEY.exec(key);
   if (m) return { kind: 'setup', teamId: Number(m[1]), nonce: m[2] as string };
+  m = FAILED_KEY.exec(key);
+  if (m) return { kind: 'failed', of: m[1] as PersonalKind, roundId: Number(m[2]), nonce: m[3] as string };
   return null;
 }
 
 /** What `/teamhealth forget-me` takes back of what is still queued for the person. */
-export const FORGOTTEN_WITH_A_PERSON: readonly PersonalKind[] = ['invite', 'reminder', 'recorded', 'away'];
+export const FORGOTTEN_WITH_A_PERSON: readonly PersonalKind[] = [
+  'invite',
+  'reminder',
+  'recorded',
+  'closed',
+  'away',
+];
 
 /** The round a delivery belongs to, if any. */
 export const roundOf = (d: Delivery): number | null =>
-  isPersonal(d) || d.kind === 'summary' ? d.roundId : null;
+  isPersonal(d) || d.kind === 'summary' || d.kind === 'failed' ? d.roundId : null;
 
 /**
  * A SQL LIKE pattern matching the keys of one kind of personal delivery for one person, any round.

@@ -13,8 +13,8 @@ export interface OrgLine {
   means: Means | null;
 }
 
-export function orgLine(latestRounds: ReadonlyArray<RoundTally | null>, minResponses: number): OrgLine {
-  const shown = latestRounds.filter((r): r is RoundTally => r !== null && isShown(r.responded, minResponses));
+export function orgLine(latestRounds: ReadonlyArray<RoundTally | null>): OrgLine {
+  const shown = latestRounds.filter((r): r is RoundTally => r !== null && isShown(r));
   const responded = shown.reduce((n, r) => n + r.responded, 0);
   if (responded === 0) return { teams: 0, responded: 0, means: null };
   // Means weighted by responses: the mean of all answers pooled across the shown teams.
@@ -37,14 +37,11 @@ export interface Digest {
   org: OrgLine;
 }
 
-export function buildDigest(leadId: string, teams: readonly TeamHealth[], minResponses: number): Digest {
+export function buildDigest(leadId: string, teams: readonly TeamHealth[]): Digest {
   const sorted = [...teams].sort((a, b) => riskScore(b) - riskScore(a) || a.team.localeCompare(b.team));
   return {
     leadId,
     teams: sorted,
-    org: orgLine(
-      sorted.map((t) => t.latest),
-      minResponses,
-    ),
+    org: orgLine(sorted.map((t) => t.latest)),
   };
 }

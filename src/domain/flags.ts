@@ -94,7 +94,7 @@ const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' 
  * Answer-based flags only when that round and the rounds it is compared with are shown;
  * the participation flag always (response counts are never secret).
  */
-export function computeFlags(history: readonly RoundTally[], minResponses: number): Flag[] {
+export function computeFlags(history: readonly RoundTally[]): Flag[] {
   const current = history.at(-1);
   if (current === undefined) return [];
   const earlier = history.slice(0, -1);
@@ -103,10 +103,8 @@ export function computeFlags(history: readonly RoundTally[], minResponses: numbe
   const participation = participationFlag(current, earlier.slice(-FLAG_RULES.baselineRounds));
   if (participation) flags.push(participation);
 
-  if (isShown(current.responded, minResponses)) {
-    const shownEarlier = earlier
-      .filter((r) => isShown(r.responded, minResponses))
-      .slice(-FLAG_RULES.noiseRounds);
+  if (isShown(current)) {
+    const shownEarlier = earlier.filter(isShown).slice(-FLAG_RULES.noiseRounds);
     for (const dimension of DIMENSIONS) {
       flags.push(...answerFlags(dimension, current, shownEarlier));
     }

@@ -34,14 +34,10 @@ export const TREND_ROUNDS = 8;
 export function assessTeam(
   team: { slug: string; managerId: string },
   history: readonly RoundTally[],
-  minResponses: number,
 ): TeamHealth {
   const latest = history.at(-1) ?? null;
-  const shown = latest !== null && isShown(latest.responded, minResponses);
-  const previous = history
-    .slice(0, -1)
-    .reverse()
-    .find((r) => isShown(r.responded, minResponses));
+  const shown = latest !== null && isShown(latest);
+  const previous = history.slice(0, -1).reverse().find(isShown);
   return {
     team: team.slug,
     managerId: team.managerId,
@@ -49,8 +45,8 @@ export function assessTeam(
     shown,
     means: shown && latest ? meansOf(latest) : null,
     previousMeans: shown && previous ? meansOf(previous) : null,
-    flags: computeFlags(history, minResponses).sort(compareFlags),
-    trend: trend(history, minResponses, TREND_ROUNDS),
+    flags: computeFlags(history).sort(compareFlags),
+    trend: trend(history, TREND_ROUNDS),
   };
 }
 
@@ -76,13 +72,9 @@ export interface RoundRecord {
 }
 
 /** `history` oldest first; each round's flags are judged on the rounds up to it, as they were at its close. */
-export function roundRecords(
-  team: string,
-  history: readonly RoundTally[],
-  minResponses: number,
-): RoundRecord[] {
+export function roundRecords(team: string, history: readonly RoundTally[]): RoundRecord[] {
   return history.map((r, i) => {
-    const shown = isShown(r.responded, minResponses);
+    const shown = isShown(r);
     const upTo = history.slice(Math.max(0, i + 1 - HISTORY_ROUNDS), i + 1);
     return {
       team,
@@ -93,7 +85,7 @@ export function roundRecords(
       responded: r.responded,
       shown,
       means: shown ? meansOf(r) : null,
-      flags: computeFlags(upTo, minResponses)
+      flags: computeFlags(upTo)
         .sort(compareFlags)
         .map((f) => ({ kind: f.kind, dimension: f.dimension, severity: f.severity })),
     };

@@ -20,3 +20,23 @@ export const isUserId = (v: unknown): v is string => typeof v === 'string' && US
 /** The number in a row-id text, or null when the text is not one. */
 export const parseRowId = (v: unknown): number | null =>
   typeof v === 'string' && ROW_ID.test(v) ? Number(v) : null;
+
+/**
+ * What a check-in button and modal carry: the round, and the round key when the round has one
+ * (`<round>.<key in base64url>`). The key is what lets an answer below the threshold be stored sealed.
+ */
+export interface CheckinToken {
+  roundId: number;
+  key: Buffer | null;
+}
+
+const CHECKIN_TOKEN = /^(\d{1,12})(?:\.([A-Za-z0-9_-]{43}))?$/;
+
+export const checkinToken = (t: CheckinToken): string =>
+  t.key === null ? String(t.roundId) : `${t.roundId}.${t.key.toString('base64url')}`;
+
+export function parseCheckinToken(v: unknown): CheckinToken | null {
+  const m = typeof v === 'string' ? CHECKIN_TOKEN.exec(v) : null;
+  if (!m) return null;
+  return { roundId: Number(m[1]), key: m[2] === undefined ? null : Buffer.from(m[2], 'base64url') };
+}

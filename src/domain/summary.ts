@@ -42,7 +42,6 @@ export function summarize(
   current: RoundTally,
   earlier: readonly RoundTally[],
   notes: readonly string[],
-  minResponses: number,
   random: () => number,
 ): RoundSummary {
   const base = {
@@ -50,10 +49,10 @@ export function summarize(
     number: current.number,
     invited: current.invited,
     responded: current.responded,
-    minResponses,
+    minResponses: current.minResponses,
   };
-  if (!isShown(current.responded, minResponses)) return { ...base, shown: false, dimensions: [], notes: [] };
-  const previous = [...earlier].reverse().find((r) => isShown(r.responded, minResponses));
+  if (!isShown(current)) return { ...base, shown: false, dimensions: [], notes: [] };
+  const previous = [...earlier].reverse().find(isShown);
   const dimensions = DIMENSIONS.map((dimension): DimensionSummary => {
     const distribution = current.distributions[dimension];
     const m = mean(distribution) as number;

@@ -12,5 +12,12 @@ export interface RoundTally {
   closedAt: Date | null;
   invited: number;
   responded: number;
+  /** The threshold the round opened with. */
+  minResponses: number;
+  /**
+   * Whether its figures may be shown: at least `minResponses` answered and their answers could be
+   * read. A hidden round keeps only its participation counts; its distributions are empty.
+   */
+  shown: boolean;
   distributions: Record<Dimension, Distribution>;
 }

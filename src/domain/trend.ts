@@ -27,12 +27,12 @@ export const sparkChar = (m: number | null): string => {
 export const sparkline = (means: ReadonlyArray<number | null>): string => means.map(sparkChar).join('');
 
 /**
- * The last `rounds` closed rounds of `history` (oldest first). Rounds with fewer than `minResponses`
- * answers keep their participation counts but no means.
+ * The last `rounds` closed rounds of `history` (oldest first). Hidden rounds keep their participation
+ * counts but no means.
  */
-export function trend(history: readonly RoundTally[], minResponses: number, rounds = 8): Trend {
+export function trend(history: readonly RoundTally[], rounds = 8): Trend {
   const last = rounds > 0 ? history.slice(-rounds) : [];
-  const shown = last.map((r) => isShown(r.responded, minResponses));
+  const shown = last.map(isShown);
   const dimensions = {} as Trend['dimensions'];
   for (const d of DIMENSIONS) {
     const means = last.map((r, i) => (shown[i] ? mean(r.distributions[d]) : null));

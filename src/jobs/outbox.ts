@@ -11,6 +11,9 @@ export interface SlackApi {
 
 export const MAX_ATTEMPTS = 5;
 
+/** How long a delivery that is not ready to go (see OutboxHooks.prepare) waits before the next look. */
+export const NOT_READY_WAIT_MS = 30_000;
+
 export type Outcome =
   | { kind: 'rate_limited'; retryAfterMs: number }
   | { kind: 'final'; error: string }
@@ -78,6 +81,11 @@ export class Pacer {
 }
 
 export interface OutboxHooks {
+  /**
+   * The payload to send, made just before sending (it may add what is never stored, such as a round
+   * key); null to leave the row for later without counting an attempt.
+   */
+  prepare?(row: OutboxRow): Record<string, unknown> | null;
   /** Runs in the same transaction that removes the sent row. */
   onSent(row: OutboxRow, result: Record<string, unknown>): void;
   /** Runs in the same transaction that marks the row failed for good. */
@@ -177,10 +185,15 @@ export class OutboxWorker {
     }
     const row = this.o.outbox.claimNext(new Date(now), paused);
     if (!row) return false;
+    const payload = this.o.hooks.prepare ? this.o.hooks.prepare(row) : row.payload;
+    if (payload === null) {
+      this.o.outbox.retry(row.id, new Date(now + NOT_READY_WAIT_MS), 'not_ready', false);
+      return true;
+    }
     this.pacers.get(row.method)?.take(now);
     let result: Record<string, unknown>;
     try {
-      result = await this.o.slack.apiCall(row.method, row.payload);
+      result = await this.o.slack.apiCall(row.method, payload);
     } catch (err) {
       if (!this.abandoned) this.handleError(row, classify(err));
       return true;

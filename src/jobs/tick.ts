@@ -3,7 +3,7 @@ import { errorMessage } from '../log.ts';
 import { scrubNow } from '../store/scrub.ts';
 import { queueDueDigests } from '../usecases/digest.ts';
 import { applyRetention } from '../usecases/retention.ts';
-import { closeRound, dueSlot, openRound, remindRound } from '../usecases/rounds.ts';
+import { closeRound, dueSlot, openRound, refreshLiveCounts, remindRound } from '../usecases/rounds.ts';
 
 export interface TickResult {
   opened: number;
@@ -46,6 +46,9 @@ export function tick(s: Services, now: Date): TickResult {
       if (slot && openRound(s, team, now, slot).ok) result.opened++;
     });
   }
+  guarded(s, 'live counts', () => {
+    refreshLiveCounts(s, now);
+  });
   guarded(s, 'retention', () => {
     result.deleted = applyRetention(s, now).deletedRounds;
   });

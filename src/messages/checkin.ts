@@ -84,7 +84,8 @@ export function closedMessage(team: string): Message {
 }
 
 /** The check-in modal: one required radio group per dimension and an optional note. */
-export function checkinModal(team: string, roundId: number): ModalView {
+/** `token`: the round and its key, carried back by the submission (see domain/ids checkinToken). */
+export function checkinModal(team: string, token: string): ModalView {
   const blocks: Block[] = [
     context(`*${escapeText(team)}* · ${PRIVACY_LINE}`),
     ...DIMENSIONS.map((d): InputBlock => {
@@ -116,7 +117,7 @@ export function checkinModal(team: string, roundId: number): ModalView {
   return {
     type: 'modal',
     callback_id: CHECKIN_CALLBACK,
-    private_metadata: String(roundId),
+    private_metadata: token,
     title: plain('Weekly check-in'),
     submit: plain('Send anonymously'),
     close: plain('Cancel'),
@@ -136,18 +137,47 @@ export function noticeModal(title: string, text: string): ModalView {
 
 /** What the check-in button opens, as the use case decided it. */
 export type CheckinForm =
-  | { kind: 'form'; team: string; roundId: number }
+  | { kind: 'form'; team: string; token: string }
+  | { kind: 'stale' }
   | { kind: 'away' }
   | { kind: 'not_invited' }
   | { kind: 'closed' }
   | { kind: 'answered' };
+
+/** A check-in message whose round key is not the round's (a DM sent before the round was re-keyed). */
+export const STALE_CHECKIN =
+  'This check-in message is out of date: please use the newest check-in DM from teamhealth.';
 
 const FORM_NOTICES: Record<Exclude<CheckinForm['kind'], 'form'>, string> = {
   away: 'You marked yourself away, so this check-in skips you. `/teamhealth away off` when you are back.',
   not_invited: 'This check-in is not one you were invited to.',
   closed: 'This check-in has closed. The next one comes with the next weekly DM.',
   answered: 'You have already answered this check-in. Thank you!',
+  stale: STALE_CHECKIN,
 };
 
 export const checkinFormView = (f: CheckinForm): ModalView =>
-  f.kind === 'form' ? checkinModal(f.team, f.roundId) : noticeModal('Weekly check-in', FORM_NOTICES[f.kind]);
+  f.kind === 'form' ? checkinModal(f.team, f.token) : noticeModal('Weekly check-in', FORM_NOTICES[f.kind]);
+
+/**
+ * A queued check-in DM as it is sent: its start button carries `token` (the round and its key, which is
+ * never stored with the queued message). Without a token the button is left out and the words point
+ * to the check-in DM instead (a reminder whose round key is not known since a restart).
+ */
+export function withCheckinToken(
+  payload: Record<string, unknown>,
+  token: string | null,
+): Record<string, unknown> {
+  const blocks = Array.isArray(payload.blocks) ? (payload.blocks as Array<Record<string, unknown>>) : [];
+  const out = blocks.flatMap((block) => {
+    if (block.type !== 'actions' || !Array.isArray(block.elements)) return [block];
+    const elements = (block.elements as Array<Record<string, unknown>>).flatMap((e) =>
+      e.action_id !== CHECKIN_OPEN_ACTION ? [e] : token === null ? [] : [{ ...e, value: token }],
+    );
+    return elements.length === 0 ? [] : [{ ...block, elements }];
+  });
+  if (token === null && out.length < blocks.length) {
+    out.splice(1, 0, { ...context('Use the *Start the check-in* button in your check-in message above.') });
+  }
+  return { ...payload, blocks: out };
+}

@@ -1,10 +1,22 @@
+import { randomBytes, randomInt } from 'node:crypto';
+import type { Answers } from '../domain/dimensions.ts';
+import type { Db } from './db.ts';
+import { fillerSlot, openSlot, SLOT_BYTES } from './sealing.ts';
+
+/** What a migration may need to know beyond the database: the threshold rounds so far were shown under. */
+export interface MigrationContext {
+  minResponses: number;
+}
+
+export type Migration = string | ((db: Db, context: MigrationContext) => void);
+
 /**
  * Numbered schema migrations, applied in order at start (PRAGMA user_version holds the last one).
  * Privacy by construction: `responses` has no user id and no time, and is keyed by a random id
  * inside its round, so neither columns nor row order can tie an answer to the person who gave it.
  * Who was invited and whether they answered lives in `invites`, as a yes/no without a time.
  */
-export const MIGRATIONS: readonly string[] = [
+export const MIGRATIONS: readonly Migration[] = [
   `
   CREATE TABLE teams (
     id INTEGER PRIMARY KEY,
@@ -107,4 +119,91 @@ export const MIGRATIONS: readonly string[] = [
     until INTEGER NOT NULL
   ) WITHOUT ROWID;
   `,
+  // Answers below a round's threshold are unreadable at rest, and nothing in the files orders them.
+  // Each open round has one fixed-size slot per invitee, filled in place; a closed round keeps only its
+  // distributions (when shown) and its notes, stored together at close in random order.
+  (db, context) => {
+    db.exec(`
+      ALTER TABLE rounds ADD COLUMN min_responses INTEGER NOT NULL DEFAULT 5;
+      -- the first 16 bytes of SHA-256 of the round key; NULL: the round's answers are stored open
+      ALTER TABLE rounds ADD COLUMN key_check BLOB;
+      ALTER TABLE rounds ADD COLUMN answers_open INTEGER NOT NULL DEFAULT 0 CHECK (answers_open IN (0, 1));
+      -- the hourly count managers see while a round is open
+      ALTER TABLE rounds ADD COLUMN live_answered INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE rounds ADD COLUMN live_at INTEGER NOT NULL DEFAULT 0;
+      -- a closed round's distributions (JSON, four arrays of five counts), only when it was shown
+      ALTER TABLE rounds ADD COLUMN tally TEXT;
+
+      CREATE TABLE answer_slots (
+        id INTEGER PRIMARY KEY,
+        round_id INTEGER NOT NULL REFERENCES rounds(id) ON DELETE CASCADE,
+        used INTEGER NOT NULL DEFAULT 0 CHECK (used IN (0, 1)),
+        body BLOB NOT NULL CHECK (length(body) = ${SLOT_BYTES})
+      );
+      CREATE INDEX answer_slots_round ON answer_slots(round_id, used);
+
+      CREATE TABLE notes (
+        round_id INTEGER NOT NULL REFERENCES rounds(id) ON DELETE CASCADE,
+        id BLOB NOT NULL,
+        note TEXT NOT NULL CHECK (length(note) <= 500),
+        PRIMARY KEY (round_id, id)
+      ) WITHOUT ROWID;
+    `);
+    // Rounds so far were shown under the threshold the app runs with now.
+    db.prepare('UPDATE rounds SET min_responses = ?, answers_open = 1, live_at = opened_at').run(
+      context.minResponses,
+    );
+    const rounds = db
+      .prepare<[], { id: number; closed_at: number | null }>('SELECT id, closed_at FROM rounds')
+      .all();
+    const responses = db.prepare<
+      [number],
+      { energy: number; boundaries: number; ownership: number; recognition: number; note: string | null }
+    >('SELECT energy, boundaries, ownership, recognition, note FROM responses WHERE round_id = ?');
+    const invited = db.prepare<[number], { n: number }>(
+      'SELECT count(*) AS n FROM invites WHERE round_id = ?',
+    );
+    const setTally = db.prepare<[string, number]>('UPDATE rounds SET tally = ? WHERE id = ?');
+    const insertNote = db.prepare<[number, Buffer, string]>(
+      'INSERT INTO notes (round_id, id, note) VALUES (?, ?, ?)',
+    );
+    const insertSlot = db.prepare<[number, number, number, Buffer]>(
+      'INSERT OR IGNORE INTO answer_slots (id, round_id, used, body) VALUES (?, ?, ?, ?)',
+    );
+    for (const r of rounds) {
+      const rows = responses.all(r.id);
+      if (r.closed_at !== null) {
+        if (rows.length < context.minResponses) continue;
+        const counts = ['energy', 'boundaries', 'ownership', 'recognition'].map(() => [0, 0, 0, 0, 0]);
+        for (const row of rows) {
+          [row.energy, row.boundaries, row.ownership, row.recognition].forEach((score, i) => {
+            const dist = counts[i] as number[];
+            dist[score - 1] = (dist[score - 1] ?? 0) + 1;
+          });
+        }
+        setTally.run(JSON.stringify(counts), r.id);
+        for (const row of rows) if (row.note !== null) insertNote.run(r.id, randomBytes(16), row.note);
+        continue;
+      }
+      // A round open during the upgrade keeps its answers open (they were stored open already).
+      const bodies = rows.map((row) =>
+        openSlot({
+          answers: {
+            energy: row.energy,
+            boundaries: row.boundaries,
+            ownership: row.ownership,
+            recognition: row.recognition,
+          } as Answers,
+          note: row.note,
+        }),
+      );
+      const total = Math.max(invited.get(r.id)?.n ?? 0, bodies.length);
+      let made = 0;
+      while (made < total) {
+        const body = bodies[made];
+        made += insertSlot.run(randomInt(1, 2 ** 47), r.id, body ? 1 : 0, body ?? fillerSlot()).changes;
+      }
+    }
+    db.exec('DROP TABLE responses');
+  },
 ];

@@ -1,4 +1,5 @@
-import { parseDeliveryKey, roundOf } from '../domain/delivery.ts';
+import { randomBytes } from 'node:crypto';
+import { deliveryKey, isPersonal, parseDeliveryKey, roundOf } from '../domain/delivery.ts';
 import type { Db } from './db.ts';
 
 /** What to record in the database once Slack has accepted a delivery. */
@@ -55,8 +56,11 @@ export function outboxStore(db: Db) {
   const retry = db.prepare<[number, string, number, number]>(
     "UPDATE outbox SET status = 'pending', not_before = ?, last_error = ?, attempts = attempts - ? WHERE id = ?",
   );
-  const fail = db.prepare<[string, number]>(
-    "UPDATE outbox SET status = 'failed', not_before = 0, last_error = ? WHERE id = ?",
+  const fail = db.prepare<[string, string, string, number]>(
+    "UPDATE outbox SET status = 'failed', not_before = 0, key = ?, payload = ?, effect = NULL, last_error = ? WHERE id = ?",
+  );
+  const keyOf = db.prepare<[number], { key: string; payload: string }>(
+    'SELECT key, payload FROM outbox WHERE id = ?',
   );
   const resetInFlight = db.prepare("UPDATE outbox SET status = 'pending' WHERE status = 'sending'");
   const counts = db.prepare<[], { status: string; n: number }>(
@@ -107,8 +111,24 @@ export function outboxStore(db: Db) {
     retry: (id: number, notBefore: Date, error: string, countsAsAttempt: boolean): void => {
       retry.run(notBefore.getTime(), error, countsAsAttempt ? 0 : 1, id);
     },
+    /**
+     * Marks a delivery failed for good. One to a person about a round keeps nothing of the person or
+     * the message: it only counts in `/teamhealth status` (a row naming a person and a round never
+     * outlives its delivery).
+     */
     fail: (id: number, error: string): void => {
-      fail.run(error, id);
+      const row = keyOf.get(id);
+      if (!row) return;
+      const d = parseDeliveryKey(row.key);
+      if (d && isPersonal(d)) {
+        const failed = deliveryKey({
+          kind: 'failed',
+          of: d.kind,
+          roundId: d.roundId,
+          nonce: randomBytes(8).toString('hex'),
+        });
+        fail.run(failed, '{}', error, id);
+      } else fail.run(row.key, row.payload, error, id);
     },
     /** At start: deliveries in flight when the process died are sent again (at most one repeat). */
     resetInFlight: (): number => resetInFlight.run().changes,

@@ -1,75 +1,66 @@
 import { errorMessage, type Logger } from '../log.ts';
-import { backgroundTimer, type Timer } from '../timer.ts';
+import { backgroundTimer } from '../timer.ts';
 import type { Db } from './db.ts';
 
 /**
- * Rewrites the database file so nothing in it reflects the order answers arrived in.
+ * Empties the write-ahead log into the database file. Until then the WAL keeps each commit whole — an
+ * answer's slot next to the invite it marked answered, and commits in the order they came — so it is
+ * emptied right after answers are stored, after closes and after forget-me. The file itself needs no
+ * rewrite: answer slots are made in random order when a round opens and filled in place, and deleted
+ * rows are overwritten (`secure_delete`).
  *
- * SQLite appends a new row's bytes inside its page in insertion order, and the WAL keeps each commit
- * (the new answer next to the invite just marked answered) until it is checkpointed. Either would let
- * someone holding the files line answers up with people. VACUUM rebuilds every table in key order —
- * for answers a random key — and a TRUNCATE checkpoint empties the WAL.
+ * A checkpoint that another reader blocks (a backup holding the file open, the export) is never
+ * skipped in silence: it is logged and tried again until it completes. Returns true when it completed.
  */
 export function scrubNow(db: Db, log: Logger): boolean {
   if (!db.open || db.inTransaction) return false;
-  // Never wait on another reader of the file (a backup, say): that would hold up every acknowledgement.
+  // Never wait on another reader of the file: that would hold up every acknowledgement.
   const busyTimeout = db.pragma('busy_timeout', { simple: true }) as number;
   db.pragma('busy_timeout = 0');
+  let done = false;
   try {
-    db.exec('VACUUM');
     const [result] = db.pragma('wal_checkpoint(TRUNCATE)') as Array<{ busy: number }>;
-    return result?.busy === 0;
+    done = result?.busy === 0;
   } catch (err) {
-    log.warn(`storage scrub skipped: ${errorMessage(err)}`);
-    return false;
+    log.warn(`checkpoint failed: ${errorMessage(err)}`);
   } finally {
     db.pragma(`busy_timeout = ${busyTimeout}`);
   }
-}
-
-/** Empties the WAL into the file: cheap, and it erases the trail of which commit did what. */
-function checkpoint(db: Db, log: Logger): void {
-  if (!db.open || db.inTransaction) return;
-  const busyTimeout = db.pragma('busy_timeout', { simple: true }) as number;
-  db.pragma('busy_timeout = 0');
-  try {
-    db.pragma('wal_checkpoint(TRUNCATE)');
-  } catch (err) {
-    log.warn(`checkpoint skipped: ${errorMessage(err)}`);
-  } finally {
-    db.pragma(`busy_timeout = ${busyTimeout}`);
+  if (!done) retryLater(db, log);
+  else if (blockedTries.has(db)) {
+    log.info(`checkpoint completed after ${blockedTries.get(db)} blocked tries`);
+    blockedTries.delete(db);
   }
+  return done;
 }
 
-/** The full rewrite costs time in proportion to the database: after answers, at most this often. */
-export const ANSWER_SCRUB_DELAY_MS = 30_000;
+/** The first retry waits this long; each next one twice as long, up to RETRY_MAX_MS. */
+export const RETRY_FIRST_MS = 1000;
+export const RETRY_MAX_MS = 30_000;
 
+const blockedTries = new WeakMap<Db, number>();
+const retryPending = new WeakSet<Db>();
 const scheduled = new WeakSet<Db>();
-const throttled = new WeakSet<Db>();
-const rewriteTimers = new WeakMap<Db, Timer>();
 
-/** Schedules this database's rewrite after answers on `timer` (tests: a virtual clock's) instead of setTimeout. */
-export function setAnswerScrubTimer(db: Db, timer: Timer): void {
-  rewriteTimers.set(db, timer);
+function retryLater(db: Db, log: Logger): void {
+  if (retryPending.has(db)) return;
+  const tries = (blockedTries.get(db) ?? 0) + 1;
+  blockedTries.set(db, tries);
+  if (tries === 1) log.warn('checkpoint blocked by another reader of the database file; trying again');
+  retryPending.add(db);
+  backgroundTimer(
+    () => {
+      retryPending.delete(db);
+      if (db.open) scrubNow(db, log);
+    },
+    Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * 2 ** (tries - 1)),
+  );
 }
 
 /**
- * After an acknowledged answer: the WAL is emptied at once (the commit that paired an answer with an
- * invite is gone from the files), and the file itself is rewritten within ANSWER_SCRUB_DELAY_MS, once
- * for all the answers of a busy minute rather than once each, so acknowledgements stay fast.
+ * Empties the WAL right after the current work (answers just committed, a round just closed), once
+ * however many ask in the same turn of the event loop.
  */
-export function scrubAfterAnswer(db: Db, log: Logger): void {
-  setImmediate(() => checkpoint(db, log));
-  if (throttled.has(db)) return;
-  throttled.add(db);
-  const timer = rewriteTimers.get(db) ?? backgroundTimer;
-  timer(() => {
-    throttled.delete(db);
-    scrubNow(db, log);
-  }, ANSWER_SCRUB_DELAY_MS);
-}
-
-/** Scrubs right after the current work (an acknowledged answer), once however many ask at a time. */
 export function scrubSoon(db: Db, log: Logger): void {
   if (scheduled.has(db)) return;
   scheduled.add(db);
@@ -78,3 +69,6 @@ export function scrubSoon(db: Db, log: Logger): void {
     scrubNow(db, log);
   });
 }
+
+/** After an acknowledged answer: the commit that paired it with its invite leaves the WAL at once. */
+export const scrubAfterAnswer = scrubSoon;

@@ -1,18 +1,33 @@
 import type { Services } from '../context.ts';
 import type { Answers } from '../domain/dimensions.ts';
-import type { CheckinForm } from '../messages/checkin.ts';
+import { type CheckinToken, checkinToken } from '../domain/ids.ts';
+import { type CheckinForm, STALE_CHECKIN } from '../messages/checkin.ts';
+import type { Round } from '../store/rounds.ts';
+import { keyMatches } from '../store/sealing.ts';
 import { queueRecordedNotice } from './rounds.ts';
 
+/**
+ * Whether the token a check-in brought carries the round's own key (always true for a round without
+ * one). A matching key is remembered: it is how the app learns a round key back after a restart.
+ */
+function keyFits(s: Services, round: Round, token: CheckinToken): boolean {
+  if (round.keyCheck === null) return true;
+  if (token.key === null || !keyMatches(token.key, round.keyCheck)) return false;
+  if (round.closedAt === null) s.keys.remember(round.id, token.key);
+  return true;
+}
+
 /** What the check-in button opens for this person, decided from the database alone (fast). */
-export function checkinForm(s: Services, roundId: number | null, userId: string, now: Date): CheckinForm {
-  const round = roundId === null ? undefined : s.rounds.byId(roundId);
+export function checkinForm(s: Services, token: CheckinToken | null, userId: string, now: Date): CheckinForm {
+  const round = token === null ? undefined : s.rounds.byId(token.roundId);
   const invite = round && s.rounds.invite(round.id, userId);
   if (round && !invite && round.closedAt === null && s.teams.awayUntil(userId, now)) return { kind: 'away' };
   if (!round || !invite) return { kind: 'not_invited' };
   const team = s.teams.byId(round.teamId);
   if (round.closedAt !== null || !team) return { kind: 'closed' };
   if (invite.answered) return { kind: 'answered' };
-  return { kind: 'form', team: team.slug, roundId: round.id };
+  if (!keyFits(s, round, token as CheckinToken)) return { kind: 'stale' };
+  return { kind: 'form', team: team.slug, token: checkinToken(token as CheckinToken) };
 }
 
 export type SubmitOutcome = { ok: true } | { ok: false; message: string };
@@ -23,20 +38,21 @@ export type SubmitOutcome = { ok: true } | { ok: false; message: string };
  */
 export function submitCheckin(
   s: Services,
-  roundId: number,
+  token: CheckinToken,
   userId: string,
   answers: Answers,
   note: string | null,
   now: Date,
 ): SubmitOutcome {
   return s.db.transaction((): SubmitOutcome => {
-    const round = s.rounds.byId(roundId);
+    const round = s.rounds.byId(token.roundId);
     const invite = round && s.rounds.invite(round.id, userId);
     if (!round || !invite) return { ok: false, message: 'This check-in is not one you were invited to.' };
     if (round.closedAt !== null || round.closesAt.getTime() <= now.getTime()) {
       return { ok: false, message: 'This check-in has closed, so the answer was not stored.' };
     }
-    if (invite.answered || !s.rounds.recordResponse(round.id, userId, answers, note)) {
+    if (!invite.answered && !keyFits(s, round, token)) return { ok: false, message: STALE_CHECKIN };
+    if (invite.answered || !s.rounds.recordResponse(round.id, userId, answers, note, token.key)) {
       return { ok: false, message: 'You have already answered this check-in; the first answer counts.' };
     }
     const team = s.teams.byId(round.teamId);

@@ -1,5 +1,10 @@
 import type { Services } from '../context.ts';
+import { parseDeliveryKey } from '../domain/delivery.ts';
+import { checkinToken } from '../domain/ids.ts';
+import { withCheckinToken } from '../messages/checkin.ts';
 import type { FailedDelivery, OutboxCounts, OutboxRow } from '../store/outbox.ts';
+import type { Round } from '../store/rounds.ts';
+import { keyCheck, newRoundKey } from '../store/sealing.ts';
 import { mayInTheApp } from './access.ts';
 import { queueAwayNotice } from './away.ts';
 
@@ -49,4 +54,33 @@ export function deliveryStatus(s: Services, caller: string): DeliveryStatus {
     unreachable: s.teams.unreachableCount(),
     failed: s.outbox.failed(STATUS_FAILURES),
   };
+}
+
+/**
+ * The payload to send for a queued delivery: a check-in DM gets its round key here, from memory, so
+ * the key is never stored with the queued message. Null: not yet — a check-in whose round key is not
+ * known since a restart waits until a member's click or answer brings the key back.
+ */
+export function prepareDelivery(s: Services, row: OutboxRow): Record<string, unknown> | null {
+  const d = parseDeliveryKey(row.key);
+  if (d?.kind !== 'invite' && d?.kind !== 'reminder') return row.payload;
+  const round = s.rounds.byId(d.roundId);
+  // A round without a key (opened before answers were sealed): its button carries the round alone.
+  if (!round || round.keyCheck === null) return row.payload;
+  const key = s.keys.get(round.id) ?? (d.kind === 'invite' ? rekeyUnseenRound(s, round) : undefined);
+  if (key) return withCheckinToken(row.payload, checkinToken({ roundId: round.id, key }));
+  return d.kind === 'invite' ? null : withCheckinToken(row.payload, null);
+}
+
+/**
+ * A round whose key was lost (restart) before any check-in reached anyone and before any answer can
+ * safely take a new key: nobody holds the old one.
+ */
+function rekeyUnseenRound(s: Services, round: Round): Buffer | undefined {
+  if (round.closedAt !== null || s.rounds.deliveredCount(round.id) > 0) return undefined;
+  if (s.rounds.counts(round.id).answered > 0) return undefined;
+  const key = newRoundKey();
+  s.rounds.setKeyCheck(round.id, keyCheck(key));
+  s.keys.remember(round.id, key);
+  return key;
 }

@@ -12,13 +12,12 @@ const HOUR = 3_600_000;
 
 /** One team's standing from its closed rounds (one query for the rounds, one per round for tallies). */
 export const healthOf = (s: Services, team: Team): TeamHealth =>
-  assessTeam(team, s.rounds.closedTallies(team.id, HISTORY_ROUNDS), s.config.minResponses);
+  assessTeam(team, s.rounds.closedTallies(team.id, HISTORY_ROUNDS));
 
 export const leadDigest = (s: Services, leadId: string): Digest =>
   buildDigest(
     leadId,
     s.teams.ledBy(leadId).map((t) => healthOf(s, t)),
-    s.config.minResponses,
   );
 
 /** The lead's digest, now: `/teamhealth digest` and the weekly DM. */

@@ -17,25 +17,22 @@ interface Stores {
   rounds: RoundStore;
 }
 
-/** Every closed round of a team, oldest first: aggregates only, under the anonymity threshold. */
-export function exportTeam(s: Stores, slug: string, minResponses: number): RoundRecord[] | null {
+/** Every closed round of a team, oldest first: aggregates only, each under its own threshold. */
+export function exportTeam(s: Stores, slug: string): RoundRecord[] | null {
   const team = s.teams.bySlug(slug);
   if (!team) return null;
-  return roundRecords(team.slug, s.rounds.closedTallies(team.id, Number.MAX_SAFE_INTEGER), minResponses);
+  return roundRecords(team.slug, s.rounds.closedTallies(team.id, Number.MAX_SAFE_INTEGER));
 }
 
 /** Each led team's latest closed round, and the org line over the shown ones only. */
-export function exportLead(s: Stores, leadId: string, minResponses: number): LeadExport {
+export function exportLead(s: Stores, leadId: string): LeadExport {
   const latest = s.teams.ledBy(leadId).map((team) => {
     const history = s.rounds.closedTallies(team.id, Number.MAX_SAFE_INTEGER);
-    return { tally: history.at(-1) ?? null, record: roundRecords(team.slug, history, minResponses).at(-1) };
+    return { tally: history.at(-1) ?? null, record: roundRecords(team.slug, history).at(-1) };
   });
   return {
     lead: leadId,
-    org: orgLine(
-      latest.map((l) => l.tally),
-      minResponses,
-    ),
+    org: orgLine(latest.map((l) => l.tally)),
     teams: latest.flatMap((l) => (l.record ? [l.record] : [])),
   };
 }

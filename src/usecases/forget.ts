@@ -1,4 +1,5 @@
 import type { Services } from '../context.ts';
+import { scrubNow } from '../store/scrub.ts';
 
 export interface Forgotten {
   memberships: number;
@@ -9,6 +10,8 @@ export interface Forgotten {
 /** `/teamhealth forget-me`: the person's memberships, invites, absences and queued deliveries go. */
 export function forgetMe(s: Services, userId: string): Forgotten {
   const { memberships } = s.teams.forget(userId);
+  // The deleted rows are overwritten in the file; the WAL keeps them until this checkpoint.
+  scrubNow(s.db, s.log);
   const stillRuns = s.teams
     .forUser(userId)
     .filter((t) => t.managerId === userId || t.leadId === userId)

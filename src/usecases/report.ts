@@ -25,10 +25,9 @@ export function teamReport(s: Services, team: Team): Message | null {
     current,
     history.slice(0, -1),
     s.rounds.notes(current.roundId),
-    s.config.minResponses,
     cryptoRandom,
   );
-  const health = assessTeam(team, history, s.config.minResponses);
+  const health = assessTeam(team, history);
   return summaryMessage(summary, insightBlocks(health), health.flags.length);
 }
 
@@ -40,7 +39,9 @@ export function liveCount(s: Services, team: Team, viewer: string): LiveCount | 
   if (!mayOnTeam(s, 'see_live_count', team, viewer)) return null;
   const round = s.rounds.openFor(team.id);
   if (!round) return null;
-  return { round: round.number, ...s.rounds.counts(round.id), minResponses: s.config.minResponses };
+  // The count of the last hourly refresh: a nudge to one person never shows whether they answered.
+  const { invited } = s.rounds.counts(round.id);
+  return { round: round.number, invited, answered: round.liveAnswered, minResponses: round.minResponses };
 }
 
 export type ReportResult = Refused | { ok: false; choose: string[] } | { ok: true; message: Message };

@@ -4,6 +4,7 @@ import { lastSlot } from '../domain/schedule.ts';
 import { closedMessage, inviteMessage, recordedMessage, reminderMessage } from '../messages/checkin.ts';
 import type { Round } from '../store/rounds.ts';
 import { scrubSoon } from '../store/scrub.ts';
+import { keyCheck, newRoundKey } from '../store/sealing.ts';
 import type { Team } from '../store/teams.ts';
 import { teamFor } from './access.ts';
 import { teamReport } from './report.ts';
@@ -26,6 +27,8 @@ export function openRound(s: Services, team: Team, now: Date, slot: Date | null 
     if (s.teams.members(team.id).length === 0) return { ok: false, reason: 'no_members' };
     const invitees = s.teams.invitees(team.id, now);
     if (invitees.length === 0) return { ok: false, reason: 'nobody_available' };
+    // The round key seals answers until enough have come; the database keeps only a check of it.
+    const key = newRoundKey();
     const round = s.rounds.insert(
       team.id,
       slot === null ? null : slot.getTime(),
@@ -33,7 +36,9 @@ export function openRound(s: Services, team: Team, now: Date, slot: Date | null 
       new Date(now.getTime() + s.config.reminderHours * HOUR),
       new Date(now.getTime() + s.config.windowHours * HOUR),
       invitees,
+      { minResponses: s.config.minResponses, keyCheck: keyCheck(key) },
     );
+    s.keys.remember(round.id, key);
     const message = inviteMessage(team.slug, round.id, round.closesAt);
     for (const userId of invitees) {
       s.outbox.enqueue(
@@ -110,10 +115,25 @@ export function closeRound(s: Services, round: Round, now: Date): boolean {
     return true;
   })();
   if (closed) {
+    s.keys.forget(round.id);
     s.log.info(`round ${round.id} of team ${team.id} closed`);
     s.kick();
   }
   return closed;
+}
+
+/** How often the participation managers see of an open round moves. */
+export const LIVE_COUNT_EVERY_MS = HOUR;
+
+/** Refreshes the count managers see of each open round, at most once an hour. Returns how many moved. */
+export function refreshLiveCounts(s: Services, now: Date): number {
+  let refreshed = 0;
+  for (const round of s.rounds.allOpen()) {
+    if (now.getTime() - round.liveAt.getTime() < LIVE_COUNT_EVERY_MS) continue;
+    s.rounds.setLiveCount(round.id, s.rounds.counts(round.id).answered, now);
+    refreshed++;
+  }
+  return refreshed;
 }
 
 /** After an answer is stored: the invite DM now says it was recorded (no answers repeated). */

@@ -11,8 +11,8 @@
 import { describe, expect, it } from 'vitest';
 import { DIMENSIONS, type Dimension, type Distribution } from '../../src/domain/dimensions.ts';
 import { computeFlags, type Flag } from '../../src/domain/flags.ts';
-import type { RoundTally } from '../../src/domain/tally.ts';
 import { mulberry32, normalFrom } from '../../tools/rng.ts';
+import { type Unjudged, under } from '../support/tallies.ts';
 
 type Rng = () => number;
 
@@ -49,7 +49,7 @@ function playRound(
   number: number,
   shift: Partial<Record<Dimension, number>> = {},
   everyone = false,
-): RoundTally {
+): Unjudged {
   const answering: number[] = [];
   for (let i = 0; i < team.members; i++) if (everyone || rng() < team.responseRate) answering.push(i);
   const distributions = {} as Record<Dimension, Distribution>;
@@ -75,8 +75,8 @@ function playRound(
 }
 
 /** A team's ordinary history: `rounds` weeks, and more until at least 4 rounds are shown. */
-function steadyHistory(rng: Rng, team: SimTeam, rounds: number, minResponses: number): RoundTally[] {
-  const history: RoundTally[] = [];
+function steadyHistory(rng: Rng, team: SimTeam, rounds: number, minResponses: number): Unjudged[] {
+  const history: Unjudged[] = [];
   let shown = 0;
   while (history.length < rounds || shown < 4) {
     const round = playRound(rng, team, history.length + 1);
@@ -108,7 +108,7 @@ function simulate(seed: number, minResponses: number): Figures {
   const byKind: Record<string, number> = {};
   for (let t = 0; t < 2500; t++) {
     const team = makeTeam(rng, 6 + Math.floor(rng() * 3));
-    const history: RoundTally[] = [];
+    const history: Unjudged[] = [];
     let shownBefore = 0;
     for (let r = 1; r <= 14; r++) {
       const round = playRound(rng, team, r);
@@ -116,7 +116,7 @@ function simulate(seed: number, minResponses: number): Figures {
       if (round.responded < minResponses) continue;
       if (shownBefore >= 4) {
         teamRounds++;
-        const kinds = new Set(computeFlags(history, minResponses).map((f) => f.kind));
+        const kinds = new Set(computeFlags(under(minResponses, history)).map((f) => f.kind));
         const answerKinds = [...kinds].filter((k) => ANSWER_KINDS.has(k));
         if (answerKinds.length > 0) alarms++;
         for (const k of answerKinds) byKind[k] = (byKind[k] ?? 0) + 1;
@@ -134,7 +134,7 @@ function simulate(seed: number, minResponses: number): Figures {
     const history = steadyHistory(rng, team, 10, minResponses);
     const dimension = DIMENSIONS[t % 4] as Dimension;
     history.push(playRound(rng, team, history.length + 1, { [dimension]: -1 }, true));
-    const flags = computeFlags(history, minResponses);
+    const flags = computeFlags(under(minResponses, history));
     if (flags.some((f) => f.kind === 'drop' && f.dimension === dimension)) dropFound++;
   }
 
@@ -147,12 +147,12 @@ function simulate(seed: number, minResponses: number): Figures {
     const history = steadyHistory(rng, team, 10, minResponses);
     const dimension = DIMENSIONS[t % 4] as Dimension;
     for (const step of [-0.3, -0.6, -0.9]) {
-      let round: RoundTally;
+      let round: Unjudged;
       do round = playRound(rng, team, history.length + 1, { [dimension]: step });
       while (round.responded < minResponses);
       history.push(round);
     }
-    const flags = computeFlags(history, minResponses).filter((f) => f.dimension === dimension);
+    const flags = computeFlags(under(minResponses, history)).filter((f) => f.dimension === dimension);
     if (flags.some((f) => f.kind === 'slide' || f.kind === 'drop')) slideFound++;
     if (flags.some((f) => f.kind === 'slide')) slideAsSlide++;
   }

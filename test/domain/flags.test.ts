@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DIMENSIONS, type Dimension, type Distribution } from '../../src/domain/dimensions.ts';
 import { compareFlags, computeFlags, type Flag } from '../../src/domain/flags.ts';
-import type { RoundTally } from '../../src/domain/tally.ts';
+import { type Unjudged, under } from '../support/tallies.ts';
 
 const MIN = 5;
 
@@ -20,7 +20,7 @@ function round(
   number: number,
   answers: readonly number[] | Partial<Record<Dimension, readonly number[]>>,
   options: { invited?: number; rest?: readonly number[] } = {},
-): RoundTally {
+): Unjudged {
   const perDimension = (d: Dimension): readonly number[] =>
     Array.isArray(answers)
       ? (answers as readonly number[])
@@ -43,7 +43,7 @@ function round(
 }
 
 const STEADY = [4, 4, 3, 4, 5, 4];
-const steadyWeeks = (count: number, answers: readonly number[] = STEADY): RoundTally[] =>
+const steadyWeeks = (count: number, answers: readonly number[] = STEADY): Unjudged[] =>
   Array.from({ length: count }, (_, i) => round(i + 1, answers));
 
 const kinds = (flags: Flag[]): string[] => flags.map((f) => `${f.kind}:${f.dimension ?? '-'}`);
@@ -51,7 +51,7 @@ const kinds = (flags: Flag[]): string[] => flags.map((f) => `${f.kind}:${f.dimen
 describe('computeFlags: what a manager sees', () => {
   it('raises nothing for a team that answers the same every week', () => {
     for (let weeks = 1; weeks <= 12; weeks++) {
-      expect(computeFlags(steadyWeeks(weeks), MIN)).toEqual([]);
+      expect(computeFlags(under(MIN, steadyWeeks(weeks)))).toEqual([]);
     }
   });
 
@@ -66,16 +66,17 @@ describe('computeFlags: what a manager sees', () => {
       [4, 4, 3, 4, 5, 5],
     ];
     const history = weeks.map((answers, i) => round(i + 1, answers));
-    for (let i = 1; i <= history.length; i++) expect(computeFlags(history.slice(0, i), MIN)).toEqual([]);
+    for (let i = 1; i <= history.length; i++)
+      expect(computeFlags(under(MIN, history.slice(0, i)))).toEqual([]);
   });
 
   it('returns nothing for an empty history', () => {
-    expect(computeFlags([], MIN)).toEqual([]);
+    expect(computeFlags(under(MIN, []))).toEqual([]);
   });
 
   it('flags a low level with its evidence and one line in plain words', () => {
     const history = [...steadyWeeks(4), round(5, { energy: [2, 2, 3, 2, 3, 2] }, { rest: STEADY })];
-    const low = computeFlags(history, MIN).find((f) => f.kind === 'low');
+    const low = computeFlags(under(MIN, history)).find((f) => f.kind === 'low');
     expect(low).toMatchObject({
       kind: 'low',
       dimension: 'energy',
@@ -87,7 +88,9 @@ describe('computeFlags: what a manager sees', () => {
 
   it('draws the line for low at a mean of 2.5, critical at 2.0', () => {
     const lowOf = (answers: number[]) =>
-      computeFlags([round(1, { boundaries: answers }, { rest: STEADY })], MIN).find((f) => f.kind === 'low');
+      computeFlags(under(MIN, [round(1, { boundaries: answers }, { rest: STEADY })])).find(
+        (f) => f.kind === 'low',
+      );
     expect(lowOf([2, 3, 2, 3, 2, 3])?.severity).toBe('warning'); // 2.5
     expect(lowOf([2, 2, 2, 2, 2, 2])?.severity).toBe('critical'); // 2.0
     expect(lowOf([2, 3, 3, 3, 2, 3])).toBeUndefined(); // 2.67
@@ -95,12 +98,12 @@ describe('computeFlags: what a manager sees', () => {
 
   it('keeps flagging a team that is low every week, but only as low (no drop, no slide)', () => {
     const history = steadyWeeks(8, [2, 2, 2, 2, 2, 2]);
-    expect(kinds(computeFlags(history, MIN))).toEqual(DIMENSIONS.map((d) => `low:${d}`));
+    expect(kinds(computeFlags(under(MIN, history)))).toEqual(DIMENSIONS.map((d) => `low:${d}`));
   });
 
   it('flags a one-point drop of the whole team as drop, critical, against the baseline', () => {
     const history = [...steadyWeeks(6), round(7, { ownership: [3, 3, 2, 3, 4, 3] }, { rest: STEADY })];
-    const flags = computeFlags(history, MIN);
+    const flags = computeFlags(under(MIN, history));
     expect(kinds(flags)).toEqual(['drop:ownership']);
     expect(flags[0]).toMatchObject({ severity: 'critical', evidence: { n: 6, value: 3, baseline: 4 } });
     expect(flags[0]?.explanation).toBe(
@@ -116,7 +119,7 @@ describe('computeFlags: what a manager sees', () => {
     ];
     for (const dip of dips) {
       const history = [...steadyWeeks(6), round(7, { energy: dip }, { rest: STEADY })];
-      expect(computeFlags(history, MIN)).toEqual([]);
+      expect(computeFlags(under(MIN, history))).toEqual([]);
     }
   });
 
@@ -131,8 +134,8 @@ describe('computeFlags: what a manager sees', () => {
       ...steadyWeeks(5, [3, 5, 4, 4, 4]),
       round(6, { energy: [3, 4, 3, 4, 3] }, { rest: five }),
     ];
-    expect(kinds(computeFlags(fallEight, MIN))).toContain('drop:energy');
-    expect(kinds(computeFlags(fallFive, MIN))).not.toContain('drop:energy');
+    expect(kinds(computeFlags(under(MIN, fallEight)))).toContain('drop:energy');
+    expect(kinds(computeFlags(under(MIN, fallFive)))).not.toContain('drop:energy');
   });
 
   it('flags a sustained slide over three rounds as slide', () => {
@@ -147,7 +150,7 @@ describe('computeFlags: what a manager sees', () => {
       ...steadyWeeks(4, [4, 4, 4, 4, 4, 4]),
       ...slide.map((a, i) => round(5 + i, { recognition: a }, { rest: STEADY })),
     ];
-    const flags = computeFlags(history, MIN).filter((f) => f.dimension === 'recognition');
+    const flags = computeFlags(under(MIN, history)).filter((f) => f.dimension === 'recognition');
     const slideFlag = flags.find((f) => f.kind === 'slide');
     expect(slideFlag).toBeDefined();
     expect(slideFlag?.explanation).toBe(
@@ -157,26 +160,26 @@ describe('computeFlags: what a manager sees', () => {
 
   it('calls a one-off step down a drop, not a slide', () => {
     const history = [...steadyWeeks(7), round(8, { energy: [3, 3, 2, 3, 4, 3] }, { rest: STEADY })];
-    expect(kinds(computeFlags(history, MIN))).toEqual(['drop:energy']);
+    expect(kinds(computeFlags(under(MIN, history)))).toEqual(['drop:energy']);
   });
 
   it('flags a split team (three at 1, three at 5) as low_share, not low', () => {
     const history = [...steadyWeeks(4), round(5, { energy: [1, 1, 1, 5, 5, 5] }, { rest: STEADY })];
-    const flags = computeFlags(history, MIN).filter((f) => f.dimension === 'energy');
+    const flags = computeFlags(under(MIN, history)).filter((f) => f.dimension === 'energy');
     const share = flags.find((f) => f.kind === 'low_share');
     expect(share).toMatchObject({ severity: 'critical', evidence: { n: 6, value: 0.5, baseline: 0 } });
     expect(flags.some((f) => f.kind === 'low')).toBe(false);
     // The same split from the first round on, and still every week after.
     const alwaysSplit = steadyWeeks(8, [1, 1, 1, 5, 5, 5]);
     for (let i = 1; i <= alwaysSplit.length; i++) {
-      expect(kinds(computeFlags(alwaysSplit.slice(0, i), MIN))).toEqual(
+      expect(kinds(computeFlags(under(MIN, alwaysSplit.slice(0, i))))).toEqual(
         DIMENSIONS.map((d) => `low_share:${d}`),
       );
     }
   });
 
   it('flags two people far below the rest, but not the lower end of a team spread around 3', () => {
-    const split = computeFlags([round(1, { energy: [1, 1, 4, 4, 4, 4] }, { rest: STEADY })], MIN);
+    const split = computeFlags(under(MIN, [round(1, { energy: [1, 1, 4, 4, 4, 4] }, { rest: STEADY })]));
     expect(kinds(split)).toEqual(['low_share:energy']);
     expect(split[0]?.severity).toBe('warning');
     for (const spread of [
@@ -184,15 +187,15 @@ describe('computeFlags: what a manager sees', () => {
       [2, 2, 3, 4, 4, 5],
       [2, 2, 2, 4, 4, 4],
     ]) {
-      expect(computeFlags(steadyWeeks(6, spread), MIN)).toEqual([]);
+      expect(computeFlags(under(MIN, steadyWeeks(6, spread)))).toEqual([]);
     }
     // One person's answer alone is never a share.
-    expect(computeFlags([round(1, [1, 4, 5], { invited: 3 })], 3)).toEqual([]);
+    expect(computeFlags(under(3, [round(1, [1, 4, 5], { invited: 3 })]))).toEqual([]);
   });
 
   it('gives a hidden round no answer-based flags, but still a participation flag', () => {
     const history = [...steadyWeeks(4), round(5, [1, 1, 1], { invited: 6 })];
-    const flags = computeFlags(history, MIN);
+    const flags = computeFlags(under(MIN, history));
     expect(kinds(flags)).toEqual(['participation:-']);
     expect(flags[0]?.evidence).toEqual({ n: 3, value: 0.5, baseline: 1 });
   });
@@ -207,11 +210,11 @@ describe('computeFlags: what a manager sees', () => {
       round(6, STEADY),
       round(7, STEADY),
     ];
-    const flags = computeFlags(history, MIN);
+    const flags = computeFlags(under(MIN, history));
     expect(flags).toEqual([]);
     // The baseline of a later low round is the four shown rounds before it: 4.0, not pulled down.
     const later = [...history, round(8, { energy: [2, 2, 2, 2, 3, 2] }, { rest: STEADY })];
-    const low = computeFlags(later, MIN).find((f) => f.kind === 'low');
+    const low = computeFlags(under(MIN, later)).find((f) => f.kind === 'low');
     expect(low?.evidence.baseline).toBe(4);
   });
 
@@ -219,7 +222,7 @@ describe('computeFlags: what a manager sees', () => {
     const base = steadyWeeks(4).map((r) => ({ ...r, invited: 6 }));
     const rate = (responded: number, invited: number) => {
       const answers = STEADY.concat(STEADY).slice(0, responded);
-      return computeFlags([...base, round(5, answers, { invited })], MIN).find(
+      return computeFlags(under(MIN, [...base, round(5, answers, { invited })])).find(
         (f) => f.kind === 'participation',
       );
     };
@@ -229,14 +232,16 @@ describe('computeFlags: what a manager sees', () => {
     );
     expect(rate(7, 9)).toBeUndefined(); // 78 %: 22 points down
     expect(rate(5, 10)?.severity).toBe('critical'); // 50 points down
-    const low = computeFlags([round(1, [4, 4], { invited: 5 })], MIN).find((f) => f.kind === 'participation');
+    const low = computeFlags(under(MIN, [round(1, [4, 4], { invited: 5 })])).find(
+      (f) => f.kind === 'participation',
+    );
     expect(low).toMatchObject({ severity: 'warning', evidence: { n: 2, value: 0.4, baseline: null } });
     expect(low?.explanation).toBe('Only 2 of 5 answered (40%)');
   });
 
   it('raises no participation flag when nobody was invited', () => {
-    expect(computeFlags([round(1, [], { invited: 0 })], MIN)).toEqual([]);
-    expect(computeFlags([...steadyWeeks(3), round(4, [], { invited: 0 })], MIN)).toEqual([]);
+    expect(computeFlags(under(MIN, [round(1, [], { invited: 0 })]))).toEqual([]);
+    expect(computeFlags(under(MIN, [...steadyWeeks(3), round(4, [], { invited: 0 })]))).toEqual([]);
   });
 
   it('lists the most severe flags first', () => {
@@ -244,7 +249,7 @@ describe('computeFlags: what a manager sees', () => {
       ...steadyWeeks(4).map((r) => ({ ...r, invited: 7 })),
       round(5, { energy: [2, 3, 3, 2, 3, 3], boundaries: [1, 2, 2, 1, 2, 2] }, { rest: STEADY, invited: 7 }),
     ];
-    const flags = computeFlags(history, MIN);
+    const flags = computeFlags(under(MIN, history));
     const severities = flags.map((f) => f.severity);
     expect(severities).toEqual([...severities].sort((a, b) => (a === b ? 0 : a === 'critical' ? -1 : 1)));
     expect(flags[0]?.severity).toBe('critical');
@@ -253,7 +258,7 @@ describe('computeFlags: what a manager sees', () => {
 
   it('keeps every explanation to one line', () => {
     const history = [...steadyWeeks(4), round(5, [1, 1, 1, 5, 5, 2], { invited: 12 })];
-    const flags = computeFlags(history, MIN);
+    const flags = computeFlags(under(MIN, history));
     expect(flags.length).toBeGreaterThan(0);
     for (const f of flags) expect(f.explanation).not.toMatch(/\n/);
   });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DIMENSIONS, type Distribution } from '../../src/domain/dimensions.ts';
-import type { RoundTally } from '../../src/domain/tally.ts';
 import { arrow, sparkChar, trend } from '../../src/domain/trend.ts';
+import { type Unjudged, under } from '../support/tallies.ts';
 
 const dist = (answers: readonly number[]): Distribution => {
   const d: Distribution = [0, 0, 0, 0, 0];
@@ -9,14 +9,14 @@ const dist = (answers: readonly number[]): Distribution => {
   return d;
 };
 
-const round = (number: number, answers: readonly number[], invited = 6): RoundTally => ({
+const round = (number: number, answers: readonly number[], invited = 6): Unjudged => ({
   roundId: number,
   number,
   openedAt: new Date(Date.UTC(2025, 0, 6 + 7 * number)),
   closedAt: new Date(Date.UTC(2025, 0, 9 + 7 * number)),
   invited,
   responded: answers.length,
-  distributions: Object.fromEntries(DIMENSIONS.map((d) => [d, dist(answers)])) as RoundTally['distributions'],
+  distributions: Object.fromEntries(DIMENSIONS.map((d) => [d, dist(answers)])) as Unjudged['distributions'],
 });
 
 describe('trend', () => {
@@ -30,7 +30,7 @@ describe('trend', () => {
 
   it('shows hidden rounds as gaps, never as low bars and never filled in', () => {
     const history = [round(1, [5, 5, 5, 5, 5]), round(2, [1, 1, 1]), round(3, [5, 5, 5, 5, 5])];
-    const t = trend(history, 5);
+    const t = trend(under(5, history));
     expect(t.dimensions.energy.means).toEqual([5, null, 5]);
     expect(t.dimensions.energy.sparkline).toBe('█ █');
     expect(t.rounds).toEqual([
@@ -44,12 +44,12 @@ describe('trend', () => {
     const history = Array.from({ length: 12 }, (_, i) =>
       round(i + 1, [1 + (i % 5), 1 + (i % 5), 1 + (i % 5)]),
     );
-    const t = trend(history, 3);
+    const t = trend(under(3, history));
     expect(t.rounds.map((r) => r.number)).toEqual([5, 6, 7, 8, 9, 10, 11, 12]);
     expect(t.dimensions.recognition.sparkline).toHaveLength(8);
     expect(t.dimensions.recognition.sparkline).toBe('█▁▃▅▆█▁▃');
-    expect(trend(history, 3, 3).rounds.map((r) => r.number)).toEqual([10, 11, 12]);
-    expect(trend([], 3).rounds).toEqual([]);
+    expect(trend(under(3, history), 3).rounds.map((r) => r.number)).toEqual([10, 11, 12]);
+    expect(trend(under(3, [])).rounds).toEqual([]);
   });
 });
 

@@ -54,6 +54,24 @@ export function messageText(body: Record<string, unknown>): string {
   return texts.join('\n');
 }
 
+/**
+ * What the person's own check-in DM for the round carries in its start button (the round and its key),
+ * as a member's click or submission brings it back; the bare round id when they got no such DM.
+ */
+export function checkinTokenIn(fake: FakeSlack, userId: string, roundId: number): string {
+  const values: string[] = [];
+  const walk = (v: unknown): void => {
+    if (Array.isArray(v)) v.forEach(walk);
+    else if (v && typeof v === 'object') {
+      const o = v as Record<string, unknown>;
+      if (o.action_id === 'checkin_open' && typeof o.value === 'string') values.push(o.value);
+      Object.values(o).forEach(walk);
+    }
+  };
+  for (const call of fake.dmsTo(userId)) walk(call.body.blocks);
+  return values.filter((v) => v.split('.')[0] === String(roundId)).at(-1) ?? String(roundId);
+}
+
 const radio = (v: number) => ({ answer: { type: 'radio_buttons', selected_option: { value: String(v) } } });
 
 export const checkinValues = (a: AnswerValues, note?: string) => ({
@@ -140,7 +158,13 @@ export async function startTestApp(
       const before = fake.callsTo('views.open').length;
       const res = await postSigned(
         url,
-        interactionBody(blockActionPayload({ userId, actionId: 'checkin_open', value: String(roundId) })),
+        interactionBody(
+          blockActionPayload({
+            userId,
+            actionId: 'checkin_open',
+            value: checkinTokenIn(fake, userId, roundId),
+          }),
+        ),
         { secret: SECRET },
       );
       if (res.status !== 200) throw new Error(`button click answered ${res.status}`);
@@ -151,7 +175,7 @@ export async function startTestApp(
       const payload = viewSubmissionPayload({
         userId,
         callbackId: 'checkin',
-        privateMetadata: String(roundId),
+        privateMetadata: checkinTokenIn(fake, userId, roundId),
         values: checkinValues(answers, note),
       });
       const res = await postSigned(url, interactionBody(payload), { secret: SECRET });

@@ -62,6 +62,7 @@ describe('closedTallies (one query per team)', () => {
               later(week * 168 + 24),
               later(week * 168 + 72),
               invitees,
+              { minResponses: 5, keyCheck: null },
             );
             ids.push(inserted.id);
             r.answers.forEach((a, i) => {
@@ -70,7 +71,10 @@ describe('closedTallies (one query per team)', () => {
             rounds.markClosed(inserted.id, later(week * 168 + 72));
           });
           // An open round is never part of the history.
-          rounds.insert(team.id, null, later(9000), later(9024), later(9072), members);
+          rounds.insert(team.id, null, later(9000), later(9024), later(9072), members, {
+            minResponses: 5,
+            keyCheck: null,
+          });
 
           const expected = ids.slice(-limit).map((id) => rounds.tally(id));
           const got = rounds.closedTallies(team.id, limit);

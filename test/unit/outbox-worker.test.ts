@@ -54,6 +54,29 @@ function worker(opts: { idleMs?: number; timer?: Timer; slack?: SlackApi } = {})
   return w;
 }
 
+/**
+ * The failed row kept for a personal delivery: it names neither the person nor the message (issue 8:
+ * no outbox row naming a person and a round outlives its delivery).
+ */
+const failedAs = (kind: string, round: number) => {
+  const rows = db
+    .prepare("SELECT key, status, attempts, last_error, payload, effect FROM outbox WHERE status = 'failed'")
+    .all() as Array<{
+    key: string;
+    status: string;
+    attempts: number;
+    last_error: string | null;
+    payload: string;
+    effect: string | null;
+  }>;
+  expect(rows).toHaveLength(1);
+  const r = rows[0];
+  expect(r?.key).toMatch(new RegExp(`^failed:${kind}:${round}:[0-9a-f]{16}$`));
+  expect(r?.payload).toBe('{}');
+  expect(r?.effect).toBeNull();
+  return r;
+};
+
 const row = (key: string) =>
   db.prepare('SELECT status, attempts, last_error, not_before FROM outbox WHERE key = ?').get(key) as
     | { status: string; attempts: number; last_error: string | null; not_before: number }
@@ -263,14 +286,20 @@ describe('OutboxWorker permanent errors', () => {
       fake.failNext('chat.postMessage', { error });
       const w = worker();
       expect(await w.sendOne()).toBe(true);
-      expect(row('invite:1:U1')).toMatchObject({ status: 'failed', attempts: 1, last_error: error });
+      expect(row('invite:1:U1')).toBeUndefined();
+      expect(failedAs('invite', 1)).toMatchObject({ status: 'failed', attempts: 1, last_error: error });
       expect(failed.map((f) => [f.row.key, f.error])).toEqual([['invite:1:U1', error]]);
       expect(sent).toEqual([]);
       now += 24 * 3_600_000;
       expect(await w.sendOne()).toBe(false);
       expect(fake.callsTo('chat.postMessage')).toHaveLength(1);
       expect(outbox.failed(10)).toEqual([
-        { key: 'invite:1:U1', method: 'chat.postMessage', attempts: 1, error },
+        {
+          key: expect.stringMatching(/^failed:invite:1:[0-9a-f]{16}$/),
+          method: 'chat.postMessage',
+          attempts: 1,
+          error,
+        },
       ]);
     },
   );
@@ -283,7 +312,8 @@ describe('OutboxWorker permanent errors', () => {
     while (await w.sendOne()) {}
     expect(fake.dmsTo('U1')).toHaveLength(1);
     expect(fake.dmsTo('U3')).toHaveLength(1);
-    expect(row('invite:1:U2')?.status).toBe('failed');
+    expect(row('invite:1:U2')).toBeUndefined();
+    expect(failedAs('invite', 1)?.last_error).toBe('account_inactive');
   });
 });
 
@@ -305,7 +335,7 @@ describe('OutboxWorker transient errors', () => {
       now += 1;
     }
     expect(await w.sendOne()).toBe(true);
-    expect(row('invite:1:U1')).toMatchObject({ status: 'failed', attempts: MAX_ATTEMPTS });
+    expect(failedAs('invite', 1)).toMatchObject({ status: 'failed', attempts: MAX_ATTEMPTS });
     expect(failed.map((f) => f.error)).toEqual(['http_500']);
     now += 365 * 24 * 3_600_000;
     expect(await w.sendOne()).toBe(false);

@@ -127,7 +127,7 @@ describe('Block Kit to terminal text', () => {
   });
 
   it('renders a modal’s inputs: labels, radio options, an optional text box, and its buttons', () => {
-    const text = renderModal(checkinModal('payments', 7), { width: 80 });
+    const text = renderModal(checkinModal('payments', '7'), { width: 80 });
     const lines = text.split('\n');
     expect(lines[0]).toContain('Weekly check-in');
     for (const d of DIMENSIONS) {

@@ -10,6 +10,7 @@ import type { Logger } from '../../src/log.ts';
 import { openDatabase } from '../../src/store/db.ts';
 import { leadStore } from '../../src/store/leads.ts';
 import { outboxStore } from '../../src/store/outbox.ts';
+import { RoundKeys } from '../../src/store/roundKeys.ts';
 import { roundStore } from '../../src/store/rounds.ts';
 import { type Team, teamStore } from '../../src/store/teams.ts';
 import { closeRound, dueSlot, openRound } from '../../src/usecases/rounds.ts';
@@ -44,6 +45,7 @@ beforeEach(() => {
     rounds: roundStore(db),
     outbox: outboxStore(db),
     leads: leadStore(db),
+    keys: new RoundKeys(),
     log: silent,
     kick: () => {
       kicks++;
@@ -185,8 +187,8 @@ describe('reminders', () => {
     const round = s.rounds.openFor(team.id);
     if (!round) throw new Error('no round');
     s.rounds.setDm(round.id, 'U3', 'DU3', '1700000000.000003');
-    s.rounds.recordResponse(round.id, 'U1', GOOD, null);
-    s.rounds.recordResponse(round.id, 'U2', GOOD, null);
+    s.rounds.recordResponse(round.id, 'U1', GOOD, null, s.keys.get(round.id) ?? null);
+    s.rounds.recordResponse(round.id, 'U2', GOOD, null, s.keys.get(round.id) ?? null);
 
     expect(tick(s, plus(opened, 24 * HOUR - MINUTE)).reminded).toBe(0);
     expect(queued('reminder:')).toEqual([]);
@@ -207,7 +209,8 @@ describe('reminders', () => {
     const opened = at('2025-06-02T08:00:00Z');
     tick(s, opened);
     const round = s.rounds.openFor(team.id);
-    for (const u of ['U1', 'U2']) s.rounds.recordResponse(round?.id ?? -1, u, GOOD, null);
+    for (const u of ['U1', 'U2'])
+      s.rounds.recordResponse(round?.id ?? -1, u, GOOD, null, s.keys.get(round?.id ?? -1) ?? null);
     tick(s, plus(opened, 24 * HOUR));
     expect(queued('reminder:')).toEqual([]);
   });
@@ -222,7 +225,7 @@ describe('closing', () => {
     if (!round) throw new Error('no round');
     // U1..U3 got their DM; U4's invite was never delivered. U1 answered.
     for (const u of ['U1', 'U2', 'U3']) s.rounds.setDm(round.id, u, `D${u}`, `1700000000.00000${u.slice(1)}`);
-    s.rounds.recordResponse(round.id, 'U1', GOOD, 'all good');
+    s.rounds.recordResponse(round.id, 'U1', GOOD, 'all good', s.keys.get(round.id) ?? null);
 
     expect(tick(s, plus(opened, 72 * HOUR - MINUTE)).closed).toBe(0);
     expect(s.rounds.openFor(team.id)).toBeDefined();
@@ -255,7 +258,8 @@ describe('closing', () => {
     const opened = at('2025-06-02T08:00:00Z');
     tick(s, opened);
     const round = s.rounds.openFor(team.id);
-    for (const u of members.slice(0, 5)) s.rounds.recordResponse(round?.id ?? -1, u, GOOD, null);
+    for (const u of members.slice(0, 5))
+      s.rounds.recordResponse(round?.id ?? -1, u, GOOD, null, s.keys.get(round?.id ?? -1) ?? null);
     tick(s, plus(opened, 72 * HOUR));
     const summary = queued('summary:')[0];
     expect(String(summary?.payload.text)).toContain('5 of 6');

@@ -7,6 +7,7 @@ import { type Db, openDatabase } from '../../src/store/db.ts';
 import { MIGRATIONS } from '../../src/store/migrations.ts';
 import { type OutboxStore, outboxStore } from '../../src/store/outbox.ts';
 import { type RoundStore, roundStore } from '../../src/store/rounds.ts';
+import { readOpenSlot, SLOT_BYTES } from '../../src/store/sealing.ts';
 import { type TeamStore, teamStore } from '../../src/store/teams.ts';
 
 const HOUR = 3_600_000;
@@ -53,10 +54,18 @@ function teamWithRound(slug: string, members: string[], at = T0) {
       new Date(at.getTime() + 24 * HOUR),
       new Date(at.getTime() + 72 * HOUR),
       members,
+      { minResponses: 5, keyCheck: null },
     ),
   )();
   return { team, round };
 }
+
+/** What the used answer slots hold, in the table's order. */
+const usedSlots = () =>
+  db
+    .prepare<[], { body: Buffer }>('SELECT body FROM answer_slots WHERE used = 1')
+    .all()
+    .map((r) => readOpenSlot(r.body));
 
 describe('openDatabase', () => {
   it('creates the folder and the file, applies every migration, and turns WAL on', () => {
@@ -67,7 +76,7 @@ describe('openDatabase', () => {
       .all()
       .map((t) => t.name);
     expect(tables).toEqual(
-      expect.arrayContaining(['teams', 'members', 'rounds', 'invites', 'responses', 'outbox']),
+      expect.arrayContaining(['teams', 'members', 'rounds', 'invites', 'answer_slots', 'notes', 'outbox']),
     );
   });
 
@@ -96,18 +105,18 @@ describe('openDatabase', () => {
 });
 
 describe('privacy by construction', () => {
-  it('responses have no user column and no time column', () => {
+  it.each(['answer_slots', 'notes'])('%s have no user column and no time column', (table) => {
     const columns = db
-      .prepare<[], { name: string; type: string }>('PRAGMA table_info(responses)')
+      .prepare<[], { name: string; type: string }>(`PRAGMA table_info(${table})`)
       .all()
       .map((c) => c.name.toLowerCase());
     expect(columns).toContain('round_id');
     for (const c of columns) {
-      expect(c, `responses.${c}`).not.toMatch(/user|member|invite|slack|who|_by$/);
-      expect(c, `responses.${c}`).not.toMatch(/time|_at$|date|created|updated|submitted|ts$|stamp|seq|order/);
+      expect(c, `${table}.${c}`).not.toMatch(/user|member|invite|slack|who|_by$/);
+      expect(c, `${table}.${c}`).not.toMatch(/time|_at$|date|created|updated|submitted|ts$|stamp|seq|order/);
     }
     // No foreign key into invites either.
-    const fks = db.prepare<[], { table: string }>('PRAGMA foreign_key_list(responses)').all();
+    const fks = db.prepare<[], { table: string }>(`PRAGMA foreign_key_list(${table})`).all();
     expect(fks.map((f) => f.table)).toEqual(['rounds']);
   });
 
@@ -127,26 +136,26 @@ describe('privacy by construction', () => {
     members.forEach((u, i) => {
       expect(rounds.recordResponse(round.id, u, answers((i % 5) + 1), `n${i}`)).toBe(true);
     });
-    const stored = db
-      .prepare<[], { note: string }>('SELECT * FROM responses')
-      .all()
-      .map((r) => r.note);
+    const slots = db.prepare<[], { id: number; body: Buffer }>('SELECT id, body FROM answer_slots').all();
+    const stored = slots.map((r) => readOpenSlot(r.body)?.note);
     const submitted = members.map((_, i) => `n${i}`);
     expect([...stored].sort()).toEqual([...submitted].sort());
     expect(stored).not.toEqual(submitted);
     expect(stored).not.toEqual([...submitted].reverse());
-    // No hidden rowid to sort by either.
-    expect(() => db.prepare('SELECT rowid FROM responses').all()).toThrow();
+    // The row ids (the table's order) are random, not a sequence in the order answers came.
+    const idsInSubmissionOrder = submitted.map((n) => slots[stored.indexOf(n)]?.id ?? 0);
+    expect(idsInSubmissionOrder).not.toEqual([...idsInSubmissionOrder].sort((a, b) => a - b));
+    expect(idsInSubmissionOrder).not.toEqual([...idsInSubmissionOrder].sort((a, b) => b - a));
   });
 
-  it('a response row carries only its round, a random key, the four scores and the note', () => {
+  it('an answer slot carries only its round, a random key, whether it is used, and the answer', () => {
     const { round } = teamWithRound('core', ['U1']);
     rounds.recordResponse(round.id, 'U1', answers(4, 3, 2, 1), 'hello');
-    const row = db.prepare('SELECT * FROM responses').get() as Record<string, unknown>;
-    expect(Object.keys(row).sort()).toEqual(
-      ['boundaries', 'energy', 'id', 'note', 'ownership', 'recognition', 'round_id'].sort(),
-    );
-    expect(JSON.stringify(Object.values(row))).not.toContain('U1');
+    const row = db.prepare('SELECT * FROM answer_slots').get() as Record<string, unknown>;
+    expect(Object.keys(row).sort()).toEqual(['body', 'id', 'round_id', 'used'].sort());
+    expect(readOpenSlot(row.body as Buffer)).toEqual({ answers: answers(4, 3, 2, 1), note: 'hello' });
+    expect((row.body as Buffer).length).toBe(SLOT_BYTES);
+    expect((row.body as Buffer).includes('U1')).toBe(false);
   });
 });
 
@@ -158,22 +167,21 @@ describe('roundStore.recordResponse', () => {
     expect(rounds.invite(round.id, 'U2')?.answered).toBe(false);
 
     expect(rounds.recordResponse(round.id, 'U1', answers(1), 'second')).toBe(false);
-    expect(db.prepare('SELECT count(*) AS n FROM responses').get()).toEqual({ n: 1 });
-    expect(rounds.notes(round.id)).toEqual(['first']);
+    expect(usedSlots()).toEqual([{ answers: answers(4), note: 'first' }]);
     expect(rounds.counts(round.id)).toEqual({ invited: 2, answered: 1 });
   });
 
   it('stores nothing for someone who was not invited', () => {
     const { round } = teamWithRound('core', ['U1']);
     expect(rounds.recordResponse(round.id, 'U2', answers(3), null)).toBe(false);
-    expect(db.prepare('SELECT count(*) AS n FROM responses').get()).toEqual({ n: 0 });
+    expect(usedSlots()).toEqual([]);
   });
 
   it('stores nothing when an answer is out of range, and leaves the invite open', () => {
     const { round } = teamWithRound('core', ['U1']);
     expect(() => rounds.recordResponse(round.id, 'U1', answers(6), null)).toThrow();
     expect(rounds.invite(round.id, 'U1')?.answered).toBe(false);
-    expect(db.prepare('SELECT count(*) AS n FROM responses').get()).toEqual({ n: 0 });
+    expect(usedSlots()).toEqual([]);
   });
 
   it('stores nothing when a note is longer than 500 characters', () => {
@@ -187,7 +195,12 @@ describe('roundStore.recordResponse', () => {
 describe('roundStore rounds', () => {
   it('allows one open round per team', () => {
     const { team } = teamWithRound('core', ['U1']);
-    expect(() => rounds.insert(team.id, null, later(1), later(25), later(73), ['U1'])).toThrow();
+    expect(() =>
+      rounds.insert(team.id, null, later(1), later(25), later(73), ['U1'], {
+        minResponses: 5,
+        keyCheck: null,
+      }),
+    ).toThrow();
     expect(rounds.openFor(team.id)?.number).toBe(1);
   });
 
@@ -224,6 +237,7 @@ describe('roundStore rounds', () => {
         later(week * 168 + 24),
         later(week * 168 + 72),
         members,
+        { minResponses: 1, keyCheck: null },
       );
       ids.push(r.id);
       round.forEach((a, i) => {
@@ -232,7 +246,10 @@ describe('roundStore rounds', () => {
       rounds.markClosed(r.id, later(week * 168 + 72));
     });
     // A fourth, still open round is not part of the history.
-    rounds.insert(team.id, null, later(600), later(624), later(672), members);
+    rounds.insert(team.id, null, later(600), later(624), later(672), members, {
+      minResponses: 5,
+      keyCheck: null,
+    });
 
     const all = rounds.closedTallies(team.id, 10);
     expect(all.map((t) => t.roundId)).toEqual(ids);
@@ -274,6 +291,7 @@ describe('teamStore.forget', () => {
         later(week * 168 + 24),
         later(week * 168 + 72),
         members,
+        { minResponses: 5, keyCheck: null },
       );
       rounds.setDm(r.id, 'U1', 'DU1', `17000000${week}.000100`);
       if (week === 0) rounds.recordResponse(r.id, 'U1', answers(4), null);
@@ -284,7 +302,10 @@ describe('teamStore.forget', () => {
     const pastCounts = past.map((id) => rounds.counts(id));
 
     // An open round, U1 has not answered; invite and reminder are queued.
-    const open = rounds.insert(team.id, null, later(336), later(360), later(408), members);
+    const open = rounds.insert(team.id, null, later(336), later(360), later(408), members, {
+      minResponses: 5,
+      keyCheck: null,
+    });
     for (const u of members) outbox.enqueue(`invite:${open.id}:${u}`, 'chat.postMessage', { channel: u });
     for (const u of members) outbox.enqueue(`reminder:${open.id}:${u}`, 'chat.postMessage', { channel: u });
     outbox.enqueue(`summary:${past[1]}`, 'chat.postMessage', { channel: 'UM' });

@@ -1,6 +1,6 @@
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import type { Services } from '../../context.ts';
-import { isUserId, parseRowId } from '../../domain/ids.ts';
+import { isUserId, parseCheckinToken, parseRowId } from '../../domain/ids.ts';
 import { errorMessage } from '../../log.ts';
 import { CHECKIN_AWAY_ACTION, CHECKIN_OPEN_ACTION, checkinFormView } from '../../messages/checkin.ts';
 import { awayFromCheckin } from '../../usecases/away.ts';
@@ -24,7 +24,7 @@ export function registerActions(app: App, s: Services): void {
   app.action<BlockAction<ButtonAction>>(CHECKIN_OPEN_ACTION, async ({ ack, body, action, client }) => {
     await ack();
     // A trigger id lives 3 s: nothing but a local lookup before views.open.
-    const form = checkinForm(s, parseRowId(action.value), body.user.id, new Date());
+    const form = checkinForm(s, parseCheckinToken(action.value), body.user.id, new Date());
     try {
       await client.views.open({ trigger_id: body.trigger_id, view: checkinFormView(form) });
     } catch (err) {

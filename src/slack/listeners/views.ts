@@ -2,7 +2,7 @@ import type { App } from '@slack/bolt';
 import { z } from 'zod';
 import type { Services } from '../../context.ts';
 import { DIMENSIONS } from '../../domain/dimensions.ts';
-import { ROW_ID, USER_ID } from '../../domain/ids.ts';
+import { parseCheckinToken, USER_ID } from '../../domain/ids.ts';
 import { errorMessage } from '../../log.ts';
 import { CHECKIN_CALLBACK } from '../../messages/checkin.ts';
 import { groupCommit } from '../../store/groupCommit.ts';
@@ -13,7 +13,9 @@ import { parseAnswers } from '../forms.ts';
 const Submission = z.object({
   user: z.object({ id: z.string().regex(USER_ID) }),
   view: z.object({
-    private_metadata: z.string().regex(ROW_ID),
+    private_metadata: z
+      .string()
+      .transform((v, ctx) => parseCheckinToken(v) ?? ctx.addIssue('not a check-in') ?? z.NEVER),
     state: z.object({ values: z.record(z.string(), z.record(z.string(), z.unknown())) }),
   }),
 });
@@ -35,13 +37,14 @@ export function registerViews(app: App, s: Services): void {
       await ack({ response_action: 'errors', errors: parsed.errors });
       return;
     }
-    const roundId = Number(input.data.view.private_metadata);
     const userId = input.data.user.id;
     const { answers, note } = parsed.value;
     const now = new Date();
     let outcome: SubmitOutcome;
     try {
-      outcome = await commit(() => submitCheckin(s, roundId, userId, answers, note, now));
+      outcome = await commit(() =>
+        submitCheckin(s, input.data.view.private_metadata, userId, answers, note, now),
+      );
     } catch (err) {
       s.log.error(`a check-in could not be stored: ${errorMessage(err)}`);
       outcome = { ok: false, message: 'Your answer could not be stored just now. Please submit it again.' };
