@@ -106,7 +106,9 @@ function main(): void {
     const db = new Database(path, { readonly: true, fileMustExist: true });
     try {
       db.pragma('busy_timeout = 5000');
-      if ((db.pragma('user_version', { simple: true }) as number) < MIGRATIONS.length) {
+      const version = db.pragma('user_version', { simple: true }) as number;
+      // Version 0 is no teamhealth database at all: reading it fails below with the words for that.
+      if (version > 0 && version < MIGRATIONS.length) {
         nothing(
           `the database at ${path} is from an older version of teamhealth: start the app once to upgrade it`,
         );

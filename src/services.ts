@@ -14,6 +14,7 @@ import { RoundKeys } from './store/roundKeys.ts';
 import { roundStore } from './store/rounds.ts';
 import { teamStore } from './store/teams.ts';
 import { prepareDelivery, recordFailed, recordSent } from './usecases/deliveries.ts';
+import { type MessageReader, recoverRoundKeys } from './usecases/roundKey.ts';
 
 export interface Runtime {
   services: Services;
@@ -81,16 +82,40 @@ export async function createServices(
     budgets: config.slackBudgets,
     // Records DM ids on sent invites; marks deactivated people unreachable and takes their invite back.
     hooks: {
-      prepare: (row) => prepareDelivery(services, row),
+      prepare: (row) => {
+        const payload = prepareDelivery(services, row);
+        if (payload === null) recoverKeys();
+        return payload;
+      },
       onSent: (row, result) => recordSent(services, row, result),
       onFailed: (row, error) => recordFailed(services, row, error, marksUnreachable(error)),
     },
   });
   const w = worker;
+  // Round keys lost with a restart are read back from the round's DMs in Slack, once at a time.
+  const reader: MessageReader = {
+    blocksOf: async (channel, ts) =>
+      (
+        await slack.app.client.conversations.history({
+          channel,
+          latest: ts,
+          oldest: ts,
+          inclusive: true,
+          limit: 1,
+        })
+      ).messages?.[0]?.blocks,
+  };
+  let recovering: Promise<unknown> | undefined;
+  const recoverKeys = (): void => {
+    recovering ??= recoverRoundKeys(services, reader).finally(() => {
+      recovering = undefined;
+    });
+  };
   return {
     services,
     worker: w,
     start: async () => {
+      recoverKeys();
       w.start();
       return slack.start();
     },

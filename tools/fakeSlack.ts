@@ -148,6 +148,8 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
   let latencyMs = opts.latencyMs ?? 0;
   let seq = 0;
   let viewSeq = 0;
+  /** Every message posted, as Slack keeps it (updated by chat.update), by `channel|ts`. */
+  const messages = new Map<string, Record<string, unknown>>();
 
   const nextTs = () => {
     seq += 1;
@@ -254,14 +256,27 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
         ...(body.blocks !== undefined && { blocks: body.blocks }),
         ...(body.thread_ts !== undefined && { thread_ts: body.thread_ts }),
       };
+      messages.set(`${channel}|${ts}`, message);
       return { channel, ts, message };
     },
-    'chat.update': (body) => ({
-      channel: body.channel,
-      ts: body.ts,
-      text: body.text ?? '',
-      message: { type: 'message', user: BOT_USER_ID, bot_id: BOT_ID, text: body.text ?? '' },
-    }),
+    'chat.update': (body) => {
+      const kept = messages.get(`${String(body.channel)}|${String(body.ts)}`);
+      if (kept) {
+        kept.text = body.text ?? '';
+        if (body.blocks !== undefined) kept.blocks = body.blocks;
+      }
+      return {
+        channel: body.channel,
+        ts: body.ts,
+        text: body.text ?? '',
+        message: { type: 'message', user: BOT_USER_ID, bot_id: BOT_ID, text: body.text ?? '' },
+      };
+    },
+    // The one message at `latest` when asked for it inclusively, as the app reads a DM of its own back.
+    'conversations.history': (body) => {
+      const kept = messages.get(`${String(body.channel)}|${String(body.latest)}`);
+      return { messages: kept && String(body.inclusive) === 'true' ? [kept] : [], has_more: false };
+    },
     'chat.postEphemeral': () => ({ message_ts: nextTs() }),
     'conversations.open': (body) => {
       const users = String(body.users ?? '')

@@ -12,7 +12,7 @@ export interface SlackApi {
 export const MAX_ATTEMPTS = 5;
 
 /** How long a delivery that is not ready to go (see OutboxHooks.prepare) waits before the next look. */
-export const NOT_READY_WAIT_MS = 30_000;
+export const NOT_READY_WAIT_MS = 5000;
 
 export type Outcome =
   | { kind: 'rate_limited'; retryAfterMs: number }

@@ -169,7 +169,10 @@ export function withCheckinToken(
   token: string | null,
 ): Record<string, unknown> {
   const blocks = Array.isArray(payload.blocks) ? (payload.blocks as Array<Record<string, unknown>>) : [];
-  const out = blocks.flatMap((block) => {
+  const out = blocks.flatMap((block, i) => {
+    // The first block keeps the token in its id as well, unseen: a DM updated to "recorded" or "away"
+    // loses its button, yet Slack still holds the round key for the app to read back after a restart.
+    if (i === 0 && token !== null) return [{ ...block, block_id: `${TOKEN_BLOCK_PREFIX}${token}` }];
     if (block.type !== 'actions' || !Array.isArray(block.elements)) return [block];
     const elements = (block.elements as Array<Record<string, unknown>>).flatMap((e) =>
       e.action_id !== CHECKIN_OPEN_ACTION ? [e] : token === null ? [] : [{ ...e, value: token }],
@@ -180,4 +183,17 @@ export function withCheckinToken(
     out.splice(1, 0, { ...context('Use the *Start the check-in* button in your check-in message above.') });
   }
   return { ...payload, blocks: out };
+}
+
+const TOKEN_BLOCK_PREFIX = 'checkin:';
+
+/** The check-in token a DM of ours carries (see withCheckinToken), if any. */
+export function checkinTokenOf(blocks: unknown): string | null {
+  if (!Array.isArray(blocks)) return null;
+  for (const block of blocks as Array<Record<string, unknown> | null>) {
+    const id = block?.block_id;
+    if (typeof id === 'string' && id.startsWith(TOKEN_BLOCK_PREFIX))
+      return id.slice(TOKEN_BLOCK_PREFIX.length);
+  }
+  return null;
 }

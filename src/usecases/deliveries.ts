@@ -1,12 +1,11 @@
 import type { Services } from '../context.ts';
 import { parseDeliveryKey } from '../domain/delivery.ts';
 import { checkinToken } from '../domain/ids.ts';
-import { withCheckinToken } from '../messages/checkin.ts';
+import { closedMessage, withCheckinToken } from '../messages/checkin.ts';
 import type { FailedDelivery, OutboxCounts, OutboxRow } from '../store/outbox.ts';
-import type { Round } from '../store/rounds.ts';
-import { keyCheck, newRoundKey } from '../store/sealing.ts';
 import { mayInTheApp } from './access.ts';
 import { queueAwayNotice } from './away.ts';
+import { rekeyUnseenRound } from './roundKey.ts';
 
 // What the database learns from a delivery's outcome; each runs inside the outbox worker's transaction.
 
@@ -57,30 +56,25 @@ export function deliveryStatus(s: Services, caller: string): DeliveryStatus {
 }
 
 /**
- * The payload to send for a queued delivery: a check-in DM gets its round key here, from memory, so
- * the key is never stored with the queued message. Null: not yet — a check-in whose round key is not
- * known since a restart waits until a member's click or answer brings the key back.
+ * The payload to send for a queued delivery: a DM about an open round gets the round key here, from
+ * memory, so the key is never stored with the queued message. Null: not yet — a check-in whose round
+ * key is not known since a restart waits until it is read back from Slack or a member's click brings it.
  */
 export function prepareDelivery(s: Services, row: OutboxRow): Record<string, unknown> | null {
   const d = parseDeliveryKey(row.key);
-  if (d?.kind !== 'invite' && d?.kind !== 'reminder') return row.payload;
+  if (!d || (d.kind !== 'invite' && d.kind !== 'reminder' && d.kind !== 'recorded' && d.kind !== 'away')) {
+    return row.payload;
+  }
   const round = s.rounds.byId(d.roundId);
   // A round without a key (opened before answers were sealed): its button carries the round alone.
   if (!round || round.keyCheck === null) return row.payload;
+  const team = round.closedAt === null ? undefined : s.teams.byId(round.teamId);
+  if (team) {
+    // Closed before its check-in went out: the one DM the person gets says so, with nothing to press.
+    return d.kind === 'invite' ? { channel: row.payload.channel, ...closedMessage(team.slug) } : row.payload;
+  }
   const key = s.keys.get(round.id) ?? (d.kind === 'invite' ? rekeyUnseenRound(s, round) : undefined);
   if (key) return withCheckinToken(row.payload, checkinToken({ roundId: round.id, key }));
-  return d.kind === 'invite' ? null : withCheckinToken(row.payload, null);
-}
-
-/**
- * A round whose key was lost (restart) before any check-in reached anyone and before any answer can
- * safely take a new key: nobody holds the old one.
- */
-function rekeyUnseenRound(s: Services, round: Round): Buffer | undefined {
-  if (round.closedAt !== null || s.rounds.deliveredCount(round.id) > 0) return undefined;
-  if (s.rounds.counts(round.id).answered > 0) return undefined;
-  const key = newRoundKey();
-  s.rounds.setKeyCheck(round.id, keyCheck(key));
-  s.keys.remember(round.id, key);
-  return key;
+  if (d.kind === 'invite') return null;
+  return d.kind === 'reminder' ? withCheckinToken(row.payload, null) : row.payload;
 }

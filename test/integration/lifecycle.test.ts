@@ -48,6 +48,7 @@ describe('RETENTION_WEEKS', () => {
           u,
           { energy: 3, boundaries: 3, ownership: 3, recognition: 3 },
           'kept?',
+          s().keys.get(opened.round.id) ?? null,
         );
       }
       closeRound(s(), opened.round, new Date(t0.getTime() + w * WEEK + 72 * HOUR));
@@ -75,9 +76,11 @@ describe('RETENTION_WEEKS', () => {
     expect(count('SELECT count(*) AS n FROM rounds WHERE id = ?', rounds[2])).toBe(1);
     for (const id of rounds.slice(0, 2)) {
       expect(count('SELECT count(*) AS n FROM invites WHERE round_id = ?', id)).toBe(0);
-      expect(count('SELECT count(*) AS n FROM responses WHERE round_id = ?', id)).toBe(0);
+      expect(count('SELECT count(*) AS n FROM notes WHERE round_id = ?', id)).toBe(0);
+      expect(count('SELECT count(*) AS n FROM rounds WHERE id = ? AND tally IS NOT NULL', id)).toBe(0);
     }
-    expect(count('SELECT count(*) AS n FROM responses WHERE round_id = ?', rounds[2])).toBe(5);
+    expect(count('SELECT count(*) AS n FROM notes WHERE round_id = ?', rounds[2])).toBe(5);
+    expect(count('SELECT count(*) AS n FROM rounds WHERE id = ? AND tally IS NOT NULL', rounds[2])).toBe(1);
     expect(count("SELECT count(*) AS n FROM outbox WHERE status = 'failed'")).toBe(0);
     expect(count('SELECT count(*) AS n FROM away')).toBe(0);
     // Nothing twice: the next tick deletes nothing more.

@@ -19,10 +19,11 @@ afterAll(async () => {
   await app?.close();
 });
 
+/** Answers stored in the round's slots (sealed below the threshold: counted, not read). */
 const responsesStored = (): number =>
   (
     app.runtime.services.db
-      .prepare('SELECT count(*) AS n FROM responses WHERE round_id = ?')
+      .prepare('SELECT count(*) AS n FROM answer_slots WHERE round_id = ? AND used = 1')
       .get(roundId) as {
       n: number;
     }

@@ -8,6 +8,7 @@ import { blockActionPayload, slashCommandBody, viewSubmissionPayload } from '../
 import {
   type AnswerValues,
   captureLog,
+  checkinTokenIn,
   checkinValues,
   drainOutbox,
   messageText,
@@ -79,7 +80,13 @@ export async function startSocketTestApp(env: Record<string, string> = {}): Prom
     },
     async openCheckin(userId, roundId) {
       const before = fake.callsTo('views.open').length;
-      await interact(blockActionPayload({ userId, actionId: 'checkin_open', value: String(roundId) }));
+      await interact(
+        blockActionPayload({
+          userId,
+          actionId: 'checkin_open',
+          value: checkinTokenIn(fake, userId, roundId),
+        }),
+      );
       const calls = await fake.waitFor((cs) => cs.filter((c) => c.method === 'views.open').length > before);
       return calls.filter((c) => c.method === 'views.open').at(-1)?.body.view as Record<string, unknown>;
     },
@@ -88,7 +95,7 @@ export async function startSocketTestApp(env: Record<string, string> = {}): Prom
         viewSubmissionPayload({
           userId,
           callbackId: 'checkin',
-          privateMetadata: String(roundId),
+          privateMetadata: checkinTokenIn(fake, userId, roundId),
           values: checkinValues(answers, note),
         }),
       );
