@@ -105,10 +105,12 @@ export async function createServices(
         })
       ).messages?.[0]?.blocks,
   };
-  let recovering: Promise<unknown> | undefined;
+  let recovering = false;
   const recoverKeys = (): void => {
-    recovering ??= recoverRoundKeys(services, reader).finally(() => {
-      recovering = undefined;
+    if (recovering) return;
+    recovering = true;
+    void recoverRoundKeys(services, reader).finally(() => {
+      recovering = false;
     });
   };
   return {

@@ -4,6 +4,8 @@
 // nothing user-typed reaches Slack as a live mention, and every reply a person sees is a sentence.
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseCheckinToken } from '../../src/domain/ids.ts';
+import { readOpenSlot, unsealAnswer } from '../../src/store/sealing.ts';
 import type { RecordedCall } from '../../tools/fakeSlack.ts';
 import {
   blockActionPayload,
@@ -13,7 +15,14 @@ import {
   slashCommandBody,
   viewSubmissionPayload,
 } from '../../tools/signing.ts';
-import { type AnswerValues, checkinValues, SECRET, startTestApp, type TestApp } from '../support/harness.ts';
+import {
+  type AnswerValues,
+  checkinTokenIn,
+  checkinValues,
+  SECRET,
+  startTestApp,
+  type TestApp,
+} from '../support/harness.ts';
 import { type DbSnapshot, rowKey, rowsOf, snapshotDb } from '../support/snapshot.ts';
 
 const SEED = 0x7ea3_4ea1;
@@ -1005,7 +1014,8 @@ describe('hostile input, signed as Slack signs it', () => {
         viewSubmissionPayload({
           userId: user,
           callbackId: 'checkin',
-          privateMetadata: String(ctx.alpha),
+          // What the member's own DM carries: the round and its key.
+          privateMetadata: checkinTokenIn(app.fake, user, ctx.alpha),
           values: checkinValues({ ...steady, energy: Number(user.slice(1)) }, note),
         }),
       ),
@@ -1099,7 +1109,7 @@ describe('hostile input, signed as Slack signs it', () => {
       viewSubmissionPayload({
         userId: 'U06',
         callbackId: 'checkin',
-        privateMetadata: String(ctx.alpha),
+        privateMetadata: checkinTokenIn(app.fake, 'U06', ctx.alpha),
         values: checkinValues(steady, BIG),
       }),
     );
@@ -1234,11 +1244,34 @@ describe('hostile input, signed as Slack signs it', () => {
       manager_id: 'UFUZZ',
       archived: 0,
     });
-    // Responses: the earlier ones plus exactly the four valid answers, notes stored as typed.
-    const answer = (r: Record<string, unknown>) =>
-      JSON.stringify([r.round_id, r.energy, r.boundaries, r.ownership, r.recognition, r.note]);
+    // Answers: the earlier one plus exactly the four valid answers, notes stored as typed. Five reached
+    // alpha's threshold, so all of them are open in their slots now; the slots themselves are the same.
+    const slotIds = (s: DbSnapshot) => rowsOf(s, 'answer_slots').map((r) => r.id);
+    expect(slotIds(after)).toEqual(slotIds(before));
+    const used = (s: DbSnapshot) =>
+      rowsOf(s, 'answer_slots').filter((r) => r.used === 1 && r.round_id === ctx.alpha);
+    expect(used(before)).toHaveLength(1);
+    const answer = (r: Record<string, unknown>) => {
+      // The snapshot writes blobs as SQL hex literals, x'…'.
+      const a = readOpenSlot(Buffer.from(String(r.body).slice(2, -1), 'hex'));
+      return JSON.stringify([
+        r.round_id,
+        a?.answers.energy,
+        a?.answers.boundaries,
+        a?.answers.ownership,
+        a?.answers.recognition,
+        a?.note,
+      ]);
+    };
     const expectedResponses = [
-      ...rowsOf(before, 'responses').map(answer),
+      JSON.stringify([
+        ctx.alpha,
+        steady.energy,
+        steady.boundaries,
+        steady.ownership,
+        steady.recognition,
+        'first',
+      ]),
       ...Object.entries(LEGIT_NOTES).map(([user, note]) =>
         JSON.stringify([
           ctx.alpha,
@@ -1250,7 +1283,16 @@ describe('hostile input, signed as Slack signs it', () => {
         ]),
       ),
     ].sort();
-    expect(rowsOf(after, 'responses').map(answer).sort()).toEqual(expectedResponses);
+    expect(used(after).map(answer).sort()).toEqual(expectedResponses);
+    // Other rounds' slots are untouched.
+    const others = (s: DbSnapshot) => rowsOf(s, 'answer_slots').filter((r) => r.round_id !== ctx.alpha);
+    expect(others(after)).toEqual(others(before));
+    // Rounds: only alpha changed, and only in that its answers are open now.
+    const roundsAfter = rowsOf(after, 'rounds').map((r) =>
+      r.id === ctx.alpha ? { ...r, answers_open: 0 } : r,
+    );
+    expect(roundsAfter).toEqual(rowsOf(before, 'rounds'));
+    expect(rowsOf(after, 'rounds').find((r) => r.id === ctx.alpha)?.answers_open).toBe(1);
     // Invites: only the four valid submitters are now marked answered.
     const expectedInvites = rowsOf(before, 'invites')
       .map((r) => (r.round_id === ctx.alpha && String(r.user_id) in LEGIT_NOTES ? { ...r, answered: 1 } : r))
@@ -1265,7 +1307,7 @@ describe('hostile input, signed as Slack signs it', () => {
     expect(rowsOf(after, 'outbox').filter((r) => r.status === 'failed')).toEqual([]);
     // Every other table is exactly as it was.
     for (const [name, table] of Object.entries(after.tables)) {
-      if (['teams', 'responses', 'invites', 'outbox'].includes(name)) continue;
+      if (['teams', 'answer_slots', 'rounds', 'invites', 'outbox'].includes(name)) continue;
       expect(table, name).toEqual(before.tables[name]);
     }
     // The valid ones each got their "recorded" notice, and one only.
@@ -1309,7 +1351,7 @@ describe('simultaneous duplicates', () => {
       viewSubmissionPayload({
         userId: 'U12',
         callbackId: 'checkin',
-        privateMetadata: String(ctx.beta),
+        privateMetadata: checkinTokenIn(app.fake, 'U12', ctx.beta),
         values: checkinValues(steady, 'only once'),
       }),
     );
@@ -1320,7 +1362,13 @@ describe('simultaneous duplicates', () => {
     expect(answers.filter((a) => a.text === '')).toHaveLength(1);
     for (const a of answers.filter((x) => x.text !== '')) expect(a.text).toContain('already answered');
     expect(app.runtime.services.rounds.counts(ctx.beta).answered).toBe(1);
-    expect(app.runtime.services.rounds.notes(ctx.beta)).toEqual(['only once']);
+    // One answer stored, sealed (beta is below its threshold): the member's key opens exactly it.
+    const key = parseCheckinToken(checkinTokenIn(app.fake, 'U12', ctx.beta))?.key as Buffer;
+    const sealed = app.runtime.services.db
+      .prepare('SELECT body FROM answer_slots WHERE round_id = ? AND used = 1')
+      .pluck()
+      .all(ctx.beta) as Buffer[];
+    expect(sealed.map((b) => unsealAnswer(b, key)?.note)).toEqual(['only once']);
 
     const replies = await Promise.all(
       Array.from({ length: 10 }, () => app.command('UMGR3', 'checkin gamma')),

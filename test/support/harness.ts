@@ -133,6 +133,11 @@ export async function startTestApp(
   const url = `http://127.0.0.1:${port}/slack/events`;
   let responses = 0;
 
+  // A member answers from the check-in DM they received: wait for it to be delivered first.
+  const dmArrived = async (userId: string, roundId: number) => {
+    if (runtime.services.rounds.invite(roundId, userId)) await drainOutbox(runtime);
+  };
+
   const app: TestApp = {
     fake,
     runtime,
@@ -155,6 +160,7 @@ export async function startTestApp(
       return { status: res.status, reply: messageText(reply?.body ?? {}) };
     },
     async openCheckin(userId, roundId) {
+      await dmArrived(userId, roundId);
       const before = fake.callsTo('views.open').length;
       const res = await postSigned(
         url,
@@ -172,6 +178,7 @@ export async function startTestApp(
       return calls.filter((c) => c.method === 'views.open').at(-1)?.body.view as Record<string, unknown>;
     },
     async submit(userId, roundId, answers, note) {
+      await dmArrived(userId, roundId);
       const payload = viewSubmissionPayload({
         userId,
         callbackId: 'checkin',
