@@ -1,6 +1,7 @@
 import type { Services } from '../context.ts';
 import type { Answers } from '../domain/dimensions.ts';
 import type { CheckinForm } from '../messages/checkin.ts';
+import { readersOf } from './consent.ts';
 import { queueRecordedNotice } from './rounds.ts';
 
 /** What the check-in button opens for this person, decided from the database alone (fast). */
@@ -12,7 +13,7 @@ export function checkinForm(s: Services, roundId: number | null, userId: string,
   const team = s.teams.byId(round.teamId);
   if (round.closedAt !== null || !team) return { kind: 'closed' };
   if (invite.answered) return { kind: 'answered' };
-  return { kind: 'form', team: team.slug, roundId: round.id };
+  return { kind: 'form', team: team.slug, roundId: round.id, readers: readersOf(s, team) };
 }
 
 export type SubmitOutcome = { ok: true } | { ok: false; message: string };

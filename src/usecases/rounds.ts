@@ -6,6 +6,7 @@ import type { Round } from '../store/rounds.ts';
 import { scrubSoon } from '../store/scrub.ts';
 import type { Team } from '../store/teams.ts';
 import { teamFor } from './access.ts';
+import { readersOf } from './consent.ts';
 import { teamReport } from './report.ts';
 import type { Refused } from './teams.ts';
 
@@ -34,7 +35,7 @@ export function openRound(s: Services, team: Team, now: Date, slot: Date | null 
       new Date(now.getTime() + s.config.windowHours * HOUR),
       invitees,
     );
-    const message = inviteMessage(team.slug, round.id, round.closesAt);
+    const message = inviteMessage(team.slug, round.id, round.closesAt, readersOf(s, team));
     for (const userId of invitees) {
       s.outbox.enqueue(
         deliveryKey({ kind: 'invite', roundId: round.id, userId }),
@@ -64,7 +65,7 @@ export function remindRound(s: Services, round: Round): void {
   if (!team) return;
   s.db.transaction(() => {
     if (!s.rounds.markReminded(round.id)) return;
-    const message = reminderMessage(team.slug, round.id);
+    const message = reminderMessage(team.slug, round.id, readersOf(s, team));
     for (const invite of s.rounds.invites(round.id)) {
       if (invite.answered) continue;
       s.outbox.enqueue(
