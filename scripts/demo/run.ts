@@ -14,7 +14,7 @@ import { type RecordedCall, startFakeSlack } from '../../tools/fakeSlack.ts';
 import { type RenderOptions, renderMessage, renderModal, renderMrkdwn } from '../../tools/render.ts';
 import { MIN_RESPONSES, organisation, type Person, type Plan, plans, type TeamSpec, WEEKS } from './org.ts';
 import { Progress } from './progress.ts';
-import { findButton, SlackSide } from './slack.ts';
+import { findButton, SlackSide, until } from './slack.ts';
 
 export interface DemoOutput extends NodeJS.WritableStream {
   isTTY?: boolean;
@@ -201,8 +201,9 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     for (const t of org.teams) {
       const commands = [
         `team create ${t.slug}`,
-        `team add ${t.slug} ${t.members.map(mention).join(' ')}`,
+        // The lead first, so the DM asking each person to join names everyone who reads the results.
         `team lead ${t.slug} ${mention(t.lead)}`,
+        `team add ${t.slug} ${t.members.map(mention).join(' ')}`,
         `team schedule ${t.slug} ${t.weekday} ${t.time} ${t.timezone}`,
       ];
       for (const command of commands) {
@@ -211,6 +212,26 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       }
     }
     for (const lead of org.leads) await slack.command(lead.id, `digest schedule mon 09:00 ${lead.timezone}`);
+    // Added by their manager, each person is asked to join in a DM naming who reads the results; all do.
+    await drain(runtime);
+    let joinRequest: RecordedCall | undefined;
+    for (const t of org.teams) {
+      const teamId = String(runtime.services.teams.bySlug(t.slug)?.id);
+      for (const member of t.members) {
+        const request = fake.calls.find(
+          (c) => isDm(c, member.id) && findButton(c.body, 'consent_join')?.value === teamId,
+        );
+        if (!request) throw new Error(`demo: ${member.name} was not asked to join ${t.slug}`);
+        await slack.click(member.id, request, 'consent_join');
+        if (t.persona === 'sliding' && member === t.members[0]) joinRequest = request;
+      }
+    }
+    const teams = runtime.services.teams;
+    await until(
+      'everyone to have joined',
+      () => org.teams.every((t) => teams.pending(teams.bySlug(t.slug)?.id ?? -1).length === 0) || undefined,
+    );
+    await drain(runtime);
 
     // When the last round's steps happened, in the words of the team's (or the lead's) zone.
     const when = (kind: Kind, team: TeamSpec): string => {
@@ -317,6 +338,11 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       print.line(`  /teamhealth ${renderMrkdwn(command, render).join(' ')}`);
       print.message(reply, 'teamhealth (only visible to you) · response_url');
     }
+    const asked = sliding.members[0]?.name ?? '';
+    print.text(
+      `Each person added gets one DM saying who reads the results, and takes part once they press *Join*. ${asked}'s:`,
+    );
+    print.message(joinRequest, `teamhealth → ${asked} (DM) · chat.postMessage`);
     print.heading('MEMBER', `${first}, on ${sliding.slug} · round ${WEEKS}`);
     print.text(
       `${when('open', sliding)}: the tick opens round ${WEEKS} and the outbox sends each member a DM.`,

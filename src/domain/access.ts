@@ -20,7 +20,11 @@ export type TeamAction =
 
 export type AppAction =
   /** `/teamhealth status`: the outbox at a glance. */
-  'see_deliveries';
+  | 'see_deliveries'
+  /** Create a team with someone else as its manager (they did not ask to read anyone's results). */
+  | 'name_other_manager'
+  /** Put a person on a team at once; anyone else's addition waits until the person presses Join. */
+  | 'add_without_consent';
 
 const WHO_MAY: Readonly<Record<TeamAction | AppAction, readonly Role[]>> = {
   edit: ['manager', 'lead', 'admin'],
@@ -29,6 +33,8 @@ const WHO_MAY: Readonly<Record<TeamAction | AppAction, readonly Role[]>> = {
   see_live_count: ['manager', 'lead', 'admin'],
   archive: ['manager', 'admin'],
   see_deliveries: ['admin'],
+  name_other_manager: ['admin'],
+  add_without_consent: ['admin'],
 };
 
 /** The person asking, as the policy needs to know them. */

@@ -8,9 +8,18 @@ import { USER_ID_IN_TEXT } from './ids.ts';
 /** Deliveries to one person about one round. */
 export type PersonalKind = 'invite' | 'reminder' | 'recorded' | 'closed' | 'away';
 
+/**
+ * Deliveries to or about one person's place on one team: join (the DM asking them to join), joined /
+ * optout / left (that DM, or the welcome, updated after Join / Not my team / Leave this team), declined
+ * (the person who added them is told they declined), added (the welcome after an admin added them).
+ */
+export type MembershipKind = 'join' | 'joined' | 'optout' | 'declined' | 'added' | 'left';
+
 export type Delivery =
   /** The check-in DM; reminder: the one nudge; recorded / closed / away: the DM updated. */
   | { kind: PersonalKind; roundId: number; userId: string }
+  /** About the person's place on a team; `userId` is the person it is about, whoever receives it. */
+  | { kind: MembershipKind; teamId: number; userId: string }
   /** The round's summary to its manager. */
   | { kind: 'summary'; roundId: number }
   /** A lead's weekly digest for one scheduled slot (epoch ms). */
@@ -43,7 +52,7 @@ export function deliveryKey(d: Delivery): string {
     case 'failed':
       return `failed:${d.of}:${d.roundId}:${d.nonce}`;
     default:
-      return `${d.kind}:${d.roundId}:${d.userId}`;
+      return 'teamId' in d ? `${d.kind}:${d.teamId}:${d.userId}` : `${d.kind}:${d.roundId}:${d.userId}`;
   }
 }
 
@@ -52,6 +61,7 @@ const SUMMARY_KEY = /^summary:(\d+)$/;
 const DIGEST_KEY = /^digest:([UW][A-Za-z0-9]+):(\d+)$/;
 const SETUP_KEY = /^setup:(\d+):([0-9a-f]+)$/;
 const FAILED_KEY = /^failed:(invite|reminder|recorded|closed|away):(\d+):([0-9a-f]+)$/;
+const MEMBERSHIP_KEY = /^(join|joined|optout|declined|added|left):(\d+):([UW][A-Za-z0-9]+)$/;
 
 /** The delivery a stored key stands for; null for a key this code did not write. */
 export function parseDeliveryKey(key: string): Delivery | null {
@@ -65,16 +75,24 @@ export function parseDeliveryKey(key: string): Delivery | null {
   if (m) return { kind: 'setup', teamId: Number(m[1]), nonce: m[2] as string };
   m = FAILED_KEY.exec(key);
   if (m) return { kind: 'failed', of: m[1] as PersonalKind, roundId: Number(m[2]), nonce: m[3] as string };
+  m = MEMBERSHIP_KEY.exec(key);
+  if (m) return { kind: m[1] as MembershipKind, teamId: Number(m[2]), userId: m[3] as string };
   return null;
 }
 
-/** What `/teamhealth forget-me` takes back of what is still queued for the person. */
-export const FORGOTTEN_WITH_A_PERSON: readonly PersonalKind[] = [
+/** What `/teamhealth forget-me` takes back of what is still queued for (or about) the person. */
+export const FORGOTTEN_WITH_A_PERSON: readonly (PersonalKind | MembershipKind)[] = [
   'invite',
   'reminder',
   'recorded',
   'closed',
   'away',
+  'join',
+  'joined',
+  'optout',
+  'declined',
+  'added',
+  'left',
 ];
 
 /** The round a delivery belongs to, if any. */
@@ -85,7 +103,8 @@ export const roundOf = (d: Delivery): number | null =>
  * A SQL LIKE pattern matching the keys of one kind of personal delivery for one person, any round.
  * User ids hold only letters and digits, so nothing in them is a LIKE wildcard.
  */
-export const personalKeyPattern = (kind: PersonalKind, userId: string): string => `${kind}:%:${userId}`;
+export const personalKeyPattern = (kind: PersonalKind | MembershipKind, userId: string): string =>
+  `${kind}:%:${userId}`;
 
 /**
  * How a delivery is named in logs and in `/teamhealth status`: its key without the person it is for,

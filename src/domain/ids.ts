@@ -12,6 +12,12 @@ export const USER_MENTION = /^<@([UW][A-Za-z0-9]+)(?:\|[^>]*)?>$/;
 /** A team name: 1–40 lowercase letters, digits or dashes. */
 export const TEAM_NAME = /^[a-z0-9-]{1,40}$/;
 
+/** A direct-message channel id, as Slack names the DM a button was pressed in. */
+export const DM_CHANNEL_ID = /^D[A-Z0-9]{1,20}$/;
+
+/** A message's timestamp, Slack's id of a message within its channel. */
+export const MESSAGE_TS = /^\d{1,12}\.\d{1,9}$/;
+
 /** A row id carried in a button value or a modal's metadata. */
 export const ROW_ID = /^\d{1,12}$/;
 

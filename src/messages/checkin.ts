@@ -1,5 +1,6 @@
 import type { ActionsBlock, Button, InputBlock, ModalView } from '@slack/types';
 import { DIMENSIONS, NOTE_MAX_LENGTH, QUESTIONS } from '../domain/dimensions.ts';
+import { type Readers, readersSentence } from './readers.ts';
 import { type Block, context, escapeText, localDate, type Message, plain, section } from './text.ts';
 
 export const CHECKIN_OPEN_ACTION = 'checkin_open';
@@ -7,9 +8,9 @@ export const CHECKIN_AWAY_ACTION = 'checkin_away';
 export const CHECKIN_CALLBACK = 'checkin';
 export const NOTE_BLOCK = 'note';
 
-const PRIVACY_LINE =
-  'Anonymous: your answers are stored without your name and without a time, and your manager only sees ' +
-  'team totals once enough people have answered.';
+/** Said wherever a person is asked to answer: how answers are kept, and who reads the results. */
+const privacyLine = (readers: Readers): string =>
+  `Anonymous: your answers are stored without your name and without a time. ${readersSentence(readers)}`;
 
 const startButton = (roundId: number): Button => ({
   type: 'button',
@@ -35,27 +36,28 @@ const inviteButtons = (roundId: number): ActionsBlock =>
   ]);
 
 /** The weekly DM: one button that opens the check-in modal. */
-export function inviteMessage(team: string, roundId: number, closesAt: Date): Message {
+export function inviteMessage(team: string, roundId: number, closesAt: Date, readers: Readers): Message {
   const t = escapeText(team);
   return {
     text: `Weekly check-in for ${t}: four quick questions, under a minute.`,
     blocks: [
       section(`*Weekly check-in for ${t}*\nFour quick questions about your week, under a minute.`),
       inviteButtons(roundId),
-      context(`${PRIVACY_LINE} Open until ${closesAt.toUTCString()}.`),
+      // The reader's own time zone, which the server cannot know.
+      context(`${privacyLine(readers)} Open until ${localDate(closesAt)}.`),
     ],
   };
 }
 
 /** The one gentle nudge for those who have not answered yet. */
-export function reminderMessage(team: string, roundId: number): Message {
+export function reminderMessage(team: string, roundId: number, readers: Readers): Message {
   const t = escapeText(team);
   return {
     text: `A gentle reminder: the ${t} check-in is still open.`,
     blocks: [
       section(`A gentle reminder: the *${t}* check-in is still open. It takes under a minute.`),
       openButton(roundId),
-      context(PRIVACY_LINE),
+      context(privacyLine(readers)),
     ],
   };
 }
@@ -85,9 +87,9 @@ export function closedMessage(team: string): Message {
 
 /** The check-in modal: one required radio group per dimension and an optional note. */
 /** `token`: the round and its key, carried back by the submission (see domain/ids checkinToken). */
-export function checkinModal(team: string, token: string): ModalView {
+export function checkinModal(team: string, token: string, readers: Readers): ModalView {
   const blocks: Block[] = [
-    context(`*${escapeText(team)}* · ${PRIVACY_LINE}`),
+    context(`*${escapeText(team)}* · ${privacyLine(readers)}`),
     ...DIMENSIONS.map((d): InputBlock => {
       const q = QUESTIONS[d];
       return {
@@ -137,7 +139,7 @@ export function noticeModal(title: string, text: string): ModalView {
 
 /** What the check-in button opens, as the use case decided it. */
 export type CheckinForm =
-  | { kind: 'form'; team: string; token: string }
+  | { kind: 'form'; team: string; token: string; readers: Readers }
   | { kind: 'stale' }
   | { kind: 'away' }
   | { kind: 'not_invited' }
@@ -157,7 +159,9 @@ const FORM_NOTICES: Record<Exclude<CheckinForm['kind'], 'form'>, string> = {
 };
 
 export const checkinFormView = (f: CheckinForm): ModalView =>
-  f.kind === 'form' ? checkinModal(f.team, f.token) : noticeModal('Weekly check-in', FORM_NOTICES[f.kind]);
+  f.kind === 'form'
+    ? checkinModal(f.team, f.token, f.readers)
+    : noticeModal('Weekly check-in', FORM_NOTICES[f.kind]);
 
 /**
  * A queued check-in DM as it is sent: its start button carries `token` (the round and its key, which is

@@ -7,8 +7,8 @@ export function helpMessage(): Message {
     '',
     '`/teamhealth` · your status',
     `\`${USAGE.setup}\` · create or edit a team in a form`,
-    `\`${USAGE.create}\``,
-    `\`${USAGE.add}\``,
+    `\`${USAGE.create}\` · you manage it; only an admin can name someone else`,
+    `\`${USAGE.add}\` · each person joins when they press Join (an admin's additions count at once)`,
     `\`${USAGE.remove}\``,
     `\`${USAGE.lead}\``,
     `\`${USAGE.schedule}\``,
@@ -40,6 +40,9 @@ export function privacyMessage(minResponses: number): Message {
       'participation and this statement.',
     '• *Leads* see each team they lead at the same threshold; totals across teams include only teams that are ' +
       'shown, so no hidden figure can be worked out by subtraction.',
+    '• *Nobody but an admin can put you on a team without you agreeing*: when anyone else adds you, you get ' +
+      'a DM saying who reads the results, and you take part only once you press Join. Every check-in names ' +
+      'who reads its results.',
     '• *Nobody* — not your manager, not an admin, not us — can see what you answered.',
     '• `/teamhealth forget-me` removes your memberships and invites; your past anonymous answers stay, ' +
       'because nothing links them to you.',

@@ -60,6 +60,12 @@ export function overviewMessage(teams: readonly OverviewTeam[]): Message {
 export const teamExistsMessage = (slug: string, archived: boolean): Message =>
   reply(`A team called *${slug}* already exists${archived ? ' (archived)' : ''}.`);
 
+export const otherManagerRefusedMessage = (slug: string): Message =>
+  reply(
+    'Only an admin can make someone else the manager of a team, so nothing was created. ' +
+      `\`/teamhealth team create ${slug}\` makes you its manager.`,
+  );
+
 export const teamCreatedMessage = (slug: string, managerId: string, schedule: Schedule): Message =>
   reply(
     `Created *${slug}* with ${mention(managerId)} as manager. Check-ins: ${describeSchedule(schedule)}.\n` +
@@ -72,17 +78,34 @@ export const groupUnreadableMessage = (): Message =>
 export function membersAddedMessage(a: {
   slug: string;
   added: readonly string[];
-  already: number;
+  asked: readonly string[];
+  already: readonly string[];
+  alreadyAsked: readonly string[];
   retried: readonly string[];
   total: number;
+  /** People asked to join the team (by anyone) who have not yet. */
+  pendingTotal: number;
 }): Message {
+  const was = (ids: readonly string[]) => (ids.length === 1 ? 'was' : 'were');
+  const news = [
+    ...(a.added.length > 0 ? [`Added ${list(a.added)} to *${a.slug}*.`] : []),
+    ...(a.asked.length > 0
+      ? [
+          `Asked ${list(a.asked)} to join *${a.slug}*: each gets a DM saying who reads the results, and ` +
+            'takes part from the next check-in once they press Join. Until then they are not invited or counted.',
+        ]
+      : []),
+  ];
   return reply(
-    (a.added.length > 0 ? `Added ${list(a.added)} to *${a.slug}*.` : `Nobody new added to *${a.slug}*.`) +
-      (a.already > 0 ? ` ${a.already} already on the team.` : '') +
-      (a.retried.length > 0
-        ? ` ${list(a.retried)} ${a.retried.length === 1 ? 'was' : 'were'} unreachable in Slack before; the next check-in tries again.`
+    (news.length > 0 ? news.join(' ') : `Nobody new added to *${a.slug}*.`) +
+      (a.already.length > 0 ? ` ${a.already.length} already on the team.` : '') +
+      (a.alreadyAsked.length > 0
+        ? ` ${list(a.alreadyAsked)} ${was(a.alreadyAsked)} asked before and ${a.alreadyAsked.length === 1 ? 'has' : 'have'} not joined yet.`
         : '') +
-      ` It has ${plural(a.total, 'member')}.`,
+      (a.retried.length > 0
+        ? ` ${list(a.retried)} ${was(a.retried)} unreachable in Slack before; the next check-in tries again.`
+        : '') +
+      ` It has ${plural(a.total, 'member')}${a.pendingTotal > 0 ? ` and ${a.pendingTotal} asked to join` : ''}.`,
   );
 }
 
@@ -104,6 +127,8 @@ export interface ListedTeamLine {
   memberCount: number;
   schedule: Schedule;
   unreachable: readonly string[];
+  /** Asked to join and not joined yet: shown apart, as they are not members. */
+  pending: readonly string[];
 }
 
 export function teamListMessage(active: readonly ListedTeamLine[], archived: readonly string[]): Message {
@@ -113,7 +138,9 @@ export function teamListMessage(active: readonly ListedTeamLine[], archived: rea
     const lead = t.leadId ? `, lead ${mention(t.leadId)}` : '';
     const unreachable =
       t.unreachable.length > 0 ? ` (${list(t.unreachable)} cannot be reached in Slack and are skipped)` : '';
-    return `• *${t.slug}*: manager ${mention(t.managerId)}${lead}, ${plural(t.memberCount, 'member')}, ${describeSchedule(t.schedule)}${unreachable}`;
+    const pending =
+      t.pending.length > 0 ? `\n   asked to join, not counted until they press Join: ${list(t.pending)}` : '';
+    return `• *${t.slug}*: manager ${mention(t.managerId)}${lead}, ${plural(t.memberCount, 'member')}, ${describeSchedule(t.schedule)}${unreachable}${pending}`;
   });
   for (const slug of archived) lines.push(`• *${slug}*: archived (\`/teamhealth team unarchive ${slug}\`)`);
   return reply(lines.join('\n'));
@@ -128,7 +155,8 @@ export function roundNotOpenedMessage(
       ? `*${slug}* already has a check-in open. \`/teamhealth close ${slug}\` ends it.`
       : reason === 'nobody_available'
         ? `Everyone on *${slug}* is away or cannot be reached in Slack, so no check-in was opened.`
-        : `*${slug}* has no members yet: \`/teamhealth team add ${slug} @people\`.`,
+        : `*${slug}* has no members yet: \`/teamhealth team add ${slug} @people\`. People you add take part ` +
+          'once they press Join in the DM they get (`/teamhealth team list` shows who has not yet).',
   );
 }
 

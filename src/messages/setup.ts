@@ -30,6 +30,8 @@ export interface SetupTeam {
   managerId: string;
   leadId: string | null;
   memberIds: readonly string[];
+  /** Asked to join and not joined yet: picked in the form like members, and named apart. */
+  pendingIds: readonly string[];
   weekday: Weekday;
   time: string;
   timezone: string;
@@ -105,18 +107,30 @@ export function setupModal(input: SetupModalInput): ModalView {
     },
   });
 
+  const picked = team ? [...team.memberIds, ...team.pendingIds] : [];
   blocks.push({
     type: 'input',
     block_id: SETUP_BLOCK.members,
     label: plain('Members'),
-    hint: plain('Everyone who gets the weekly check-in. The manager is not a member unless picked here.'),
+    hint: plain(
+      'Everyone who gets the weekly check-in. The manager is not a member unless picked here. ' +
+        'Unless an admin adds them, each person gets a DM saying who reads the results and takes part once they press Join.',
+    ),
     element: {
       type: 'multi_users_select',
       action_id: id('users'),
       placeholder: plain('Pick people'),
-      ...(team && team.memberIds.length > 0 && { initial_users: [...team.memberIds] }),
+      ...(picked.length > 0 && { initial_users: picked }),
     },
   });
+  if (team && team.pendingIds.length > 0) {
+    blocks.push(
+      context(
+        `Asked to join, not counted until they press Join: ${team.pendingIds.map(mention).join(', ')}. ` +
+          'Take someone out of the list above to withdraw the request.',
+      ),
+    );
+  }
 
   blocks.push({
     type: 'input',
@@ -191,6 +205,8 @@ export interface SetupDone {
   created: boolean;
   slug: string;
   memberCount: number;
+  /** People asked to join who have not pressed Join yet. */
+  pendingCount: number;
   leadId: string | null;
   /** e.g. `Mondays at 10:00 (Europe/Berlin)`. */
   schedule: string;
@@ -201,12 +217,22 @@ export interface SetupDone {
 /** The DM confirming a saved setup: the team, how many members, the lead and the schedule. */
 export function setupConfirmation(d: SetupDone): Message {
   const name = `*${escapeText(d.slug)}*`;
-  const members = `${d.memberCount} member${d.memberCount === 1 ? '' : 's'}`;
+  const members =
+    `${d.memberCount} member${d.memberCount === 1 ? '' : 's'}` +
+    (d.pendingCount > 0 ? `, ${d.pendingCount} asked to join` : '');
   const lead = d.leadId ? `, lead ${mention(d.leadId)}` : '';
   const head = d.created ? `Team ${name} is set up` : `Team ${name} is updated`;
   const text = `${head}: ${members}${lead}. Check-ins ${d.schedule}; next ${d.next}.`;
   const blocks: Block[] = [
     section(`:white_check_mark: ${head}: ${members}${lead}.\nCheck-ins: ${d.schedule}. Next: ${d.next}.`),
+    ...(d.pendingCount > 0
+      ? [
+          context(
+            'People asked to join got a DM saying who reads the results; they take part once they press Join. ' +
+              '`/teamhealth team list` shows who has not yet.',
+          ),
+        ]
+      : []),
     context(
       `\`/teamhealth checkin ${escapeText(d.slug)}\` starts one now · \`/teamhealth setup\` changes the team again.`,
     ),

@@ -3,6 +3,7 @@ import type { Services } from '../context.ts';
 import type { Logger } from '../log.ts';
 import { registerActions } from './listeners/actions.ts';
 import { registerCommands } from './listeners/commands.ts';
+import { registerConsent } from './listeners/consent.ts';
 import { registerEvents } from './listeners/events.ts';
 import { registerSetup } from './listeners/setup.ts';
 import { registerViews } from './listeners/views.ts';
@@ -84,6 +85,7 @@ export function createSlackApp(s: Services, o: SlackAppOptions): SlackApp {
 
   registerCommands(app, s);
   registerActions(app, s);
+  registerConsent(app, s);
   registerViews(app, s);
   registerSetup(app, s);
   registerEvents(app, s);

@@ -206,4 +206,15 @@ export const MIGRATIONS: readonly Migration[] = [
     }
     db.exec('DROP TABLE responses');
   },
+  `
+  -- People added to a team by someone who is not an admin: not members (not invited, not counted)
+  -- until they press Join in the DM that says who reads the team's results.
+  CREATE TABLE pending_members (
+    team_id INTEGER NOT NULL REFERENCES teams(id) ON DELETE CASCADE,
+    user_id TEXT NOT NULL,
+    added_by TEXT NOT NULL,
+    PRIMARY KEY (team_id, user_id)
+  ) WITHOUT ROWID;
+  CREATE INDEX pending_members_user ON pending_members(user_id);
+  `,
 ];

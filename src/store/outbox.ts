@@ -70,6 +70,7 @@ export function outboxStore(db: Db) {
     "SELECT key, method, attempts, last_error FROM outbox WHERE status = 'failed' ORDER BY id DESC LIMIT ?",
   );
   const dropPending = db.prepare<[string]>("DELETE FROM outbox WHERE key = ? AND status = 'pending'");
+  const drop = db.prepare<[string]>("DELETE FROM outbox WHERE key = ? AND status != 'sending'");
   const failedKeys = db.prepare<[], { id: number; key: string }>(
     "SELECT id, key FROM outbox WHERE status = 'failed'",
   );
@@ -144,6 +145,10 @@ export function outboxStore(db: Db) {
     nextDueAt: (): number | null => nextDue.get()?.at ?? null,
     /** Takes back a delivery not sent yet; false when there was none (sent, in flight, or never queued). */
     dropPending: (key: string): boolean => dropPending.run(key).changes > 0,
+    /** Takes back a delivery not sent yet, or one that failed for good (so nothing about it lingers). */
+    drop: (key: string): void => {
+      drop.run(key);
+    },
     /** Deletes failed deliveries that belong to the given rounds, so nothing of a round outlives its retention. */
     dropFailedOfRounds: (roundIds: readonly number[]): number => {
       if (roundIds.length === 0) return 0;

@@ -73,7 +73,20 @@ export function teamStore(db: Db) {
   const setSchedule = db.prepare<[string, string, string, number, number]>(
     'UPDATE teams SET weekday = ?, time = ?, timezone = ?, schedule_since = ? WHERE id = ?',
   );
+  const addPending = db.prepare<[number, string, string]>(
+    'INSERT OR IGNORE INTO pending_members (team_id, user_id, added_by) VALUES (?, ?, ?)',
+  );
+  const removePending = db.prepare<[number, string]>(
+    'DELETE FROM pending_members WHERE team_id = ? AND user_id = ?',
+  );
+  const pendingList = db.prepare<[number], { user_id: string; added_by: string }>(
+    'SELECT user_id, added_by FROM pending_members WHERE team_id = ? ORDER BY user_id',
+  );
+  const pendingOne = db.prepare<[number, string], { added_by: string }>(
+    'SELECT added_by FROM pending_members WHERE team_id = ? AND user_id = ?',
+  );
   const forgetMemberships = db.prepare<[string]>('DELETE FROM members WHERE user_id = ?');
+  const forgetPending = db.prepare<[string]>('DELETE FROM pending_members WHERE user_id = ?');
   const dropOpenInvites = db.prepare<[string]>(
     `DELETE FROM invites WHERE user_id = ? AND answered = 0
        AND round_id IN (SELECT id FROM rounds WHERE closed_at IS NULL)`,
@@ -144,6 +157,17 @@ export function teamStore(db: Db) {
     removeMembers: db.transaction((teamId: number, userIds: readonly string[]): string[] =>
       userIds.filter((u) => removeMember.run(teamId, u).changes > 0),
     ),
+    /** Records that `addedBy` asked the person to join; false when they had been asked already. */
+    addPending: (teamId: number, userId: string, addedBy: string): boolean =>
+      addPending.run(teamId, userId, addedBy).changes > 0,
+    /** True when the person had been asked to join (and no longer is). */
+    removePending: (teamId: number, userId: string): boolean => removePending.run(teamId, userId).changes > 0,
+    /** People asked to join who have not pressed Join yet, and who asked them. */
+    pending: (teamId: number): Array<{ userId: string; addedBy: string }> =>
+      pendingList.all(teamId).map((r) => ({ userId: r.user_id, addedBy: r.added_by })),
+    /** Who asked the person to join the team, if they are still asked. */
+    pendingAddedBy: (teamId: number, userId: string): string | undefined =>
+      pendingOne.get(teamId, userId)?.added_by,
     setLead: (teamId: number, leadId: string | null): void => {
       setLead.run(leadId, teamId);
     },
@@ -154,11 +178,12 @@ export function teamStore(db: Db) {
       setSchedule.run(weekday, time, timezone, now.getTime(), teamId);
     },
     /**
-     * forget-me: drops the user's memberships and pending deliveries, and the invites of open rounds they
-     * have not answered; past invites keep only an unlinkable placeholder so participation stays correct.
+     * forget-me: drops the user's memberships (and requests to join), pending deliveries, and the invites
+     * of open rounds they have not answered; past invites keep only an unlinkable placeholder so
+     * participation stays correct.
      */
     forget: db.transaction((userId: string): { memberships: number } => {
-      const memberships = forgetMemberships.run(userId).changes;
+      const memberships = forgetMemberships.run(userId).changes + forgetPending.run(userId).changes;
       dropOpenInvites.run(userId);
       for (const kind of FORGOTTEN_WITH_A_PERSON) dropQueued.run(personalKeyPattern(kind, userId));
       // Their absence and whether Slack could reach them are personal records too.

@@ -32,10 +32,8 @@ export function markAway(s: Services, userId: string, until: Date, now: Date): A
       const round = s.rounds.byId(invite.roundId);
       const team = round && s.teams.byId(round.teamId);
       if (!team) continue;
-      s.rounds.removeUnanswered(invite.roundId, userId);
       const { roundId } = invite;
-      s.outbox.dropPending(deliveryKey({ kind: 'reminder', roundId, userId }));
-      const unsent = s.outbox.dropPending(deliveryKey({ kind: 'invite', roundId, userId }));
+      const unsent = withdrawInvite(s, roundId, userId);
       if (!unsent && invite.dmChannel !== null && invite.dmTs !== null) {
         queueAwayNotice(s, team.slug, roundId, userId, { channel: invite.dmChannel, ts: invite.dmTs }, end);
       }
@@ -46,6 +44,16 @@ export function markAway(s: Services, userId: string, until: Date, now: Date): A
   })();
   if (result.skipped.length > 0) s.kick();
   return result;
+}
+
+/**
+ * Takes back the person's unanswered invite to a round (they are away, or left the team): not counted,
+ * not reminded, and its DM not sent if it has not gone out yet. True when the DM had not gone out.
+ */
+export function withdrawInvite(s: Services, roundId: number, userId: string): boolean {
+  s.rounds.removeUnanswered(roundId, userId);
+  s.outbox.dropPending(deliveryKey({ kind: 'reminder', roundId, userId }));
+  return s.outbox.dropPending(deliveryKey({ kind: 'invite', roundId, userId }));
 }
 
 /** The check-in DM, already sent, now says its person is away (see markAway and recordSent). */

@@ -4,6 +4,7 @@ import { type CheckinToken, checkinToken } from '../domain/ids.ts';
 import { type CheckinForm, STALE_CHECKIN } from '../messages/checkin.ts';
 import type { Round } from '../store/rounds.ts';
 import { keyMatches } from '../store/sealing.ts';
+import { readersOf } from './consent.ts';
 import { queueRecordedNotice } from './rounds.ts';
 
 /**
@@ -27,7 +28,12 @@ export function checkinForm(s: Services, token: CheckinToken | null, userId: str
   if (round.closedAt !== null || !team) return { kind: 'closed' };
   if (invite.answered) return { kind: 'answered' };
   if (!keyFits(s, round, token as CheckinToken)) return { kind: 'stale' };
-  return { kind: 'form', team: team.slug, token: checkinToken(token as CheckinToken) };
+  return {
+    kind: 'form',
+    team: team.slug,
+    token: checkinToken(token as CheckinToken),
+    readers: readersOf(s, team, round.minResponses),
+  };
 }
 
 export type SubmitOutcome = { ok: true } | { ok: false; message: string };

@@ -7,6 +7,7 @@ import { scrubSoon } from '../store/scrub.ts';
 import { keyCheck, newRoundKey } from '../store/sealing.ts';
 import type { Team } from '../store/teams.ts';
 import { teamFor } from './access.ts';
+import { readersOf } from './consent.ts';
 import { teamReport } from './report.ts';
 import type { Refused } from './teams.ts';
 
@@ -39,7 +40,12 @@ export function openRound(s: Services, team: Team, now: Date, slot: Date | null 
       { minResponses: s.config.minResponses, keyCheck: keyCheck(key) },
     );
     s.keys.remember(round.id, key);
-    const message = inviteMessage(team.slug, round.id, round.closesAt);
+    const message = inviteMessage(
+      team.slug,
+      round.id,
+      round.closesAt,
+      readersOf(s, team, round.minResponses),
+    );
     for (const userId of invitees) {
       s.outbox.enqueue(
         deliveryKey({ kind: 'invite', roundId: round.id, userId }),
@@ -69,7 +75,7 @@ export function remindRound(s: Services, round: Round): void {
   if (!team) return;
   s.db.transaction(() => {
     if (!s.rounds.markReminded(round.id)) return;
-    const message = reminderMessage(team.slug, round.id);
+    const message = reminderMessage(team.slug, round.id, readersOf(s, team, round.minResponses));
     for (const invite of s.rounds.invites(round.id)) {
       if (invite.answered) continue;
       s.outbox.enqueue(

@@ -5,6 +5,7 @@ import { describeInstant, describeSchedule, nextSlot, type Weekday } from '../do
 import { type SetupModalInput, type SetupTeam, setupConfirmation } from '../messages/setup.ts';
 import type { Team } from '../store/teams.ts';
 import { mayOnTeam, viewer } from './access.ts';
+import { admit, withdrawRequest } from './consent.ts';
 import { scheduleOf } from './teams.ts';
 
 // The `/teamhealth setup` form: which teams it offers, and saving it.
@@ -23,6 +24,7 @@ const toSetupTeam = (s: Services, t: Team, withMembers: boolean): SetupTeam => (
   managerId: t.managerId,
   leadId: t.leadId,
   memberIds: withMembers ? s.teams.members(t.id) : [],
+  pendingIds: withMembers ? s.teams.pending(t.id).map((p) => p.userId) : [],
   ...scheduleOf(t),
 });
 
@@ -47,13 +49,14 @@ export interface SetupInput {
 
 /** A refusal is one sentence, shown on the form's team name. */
 export type SaveOutcome =
-  | { ok: true; team: Team; created: boolean; memberCount: number }
+  | { ok: true; team: Team; created: boolean; memberCount: number; pendingCount: number }
   | { ok: false; error: string };
 
 /**
- * Creates or edits the team in one transaction: members become exactly `input.memberIds`, and the
- * lead and schedule are set with them. `editing` is the team the form was filled in for (null: new).
- * Nothing is written when the caller may not do it.
+ * Creates or edits the team in one transaction: members (and people asked to join) become exactly
+ * `input.memberIds`, those new to the team joining as `admit` allows; the lead and schedule are set
+ * with them. `editing` is the team the form was filled in for (null: new). Nothing is written when the
+ * caller may not do it.
  */
 export function saveSetup(
   s: Services,
@@ -93,20 +96,29 @@ export function saveSetup(
     }
 
     const team = existing ?? s.teams.create(input.team, callerId, input.timezone, now);
-    const current = s.teams.members(team.id);
-    const wanted = new Set(input.memberIds);
-    s.teams.removeMembers(
-      team.id,
-      current.filter((u) => !wanted.has(u)),
-    );
-    s.teams.addMembers(team.id, input.memberIds);
     if (team.leadId !== input.leadId) s.teams.setLead(team.id, input.leadId);
     // Only a real change restarts the schedule: re-saving must not skip a check-in that is due.
     if (team.weekday !== input.weekday || team.time !== input.time || team.timezone !== input.timezone) {
       s.teams.setSchedule(team.id, input.weekday, input.time, input.timezone, now);
     }
+    // Read again: the DMs to people asked to join name the lead just set.
     const saved = s.teams.byId(team.id) ?? team;
-    return { ok: true, team: saved, created: !existing, memberCount: s.teams.members(team.id).length };
+    const wanted = new Set(input.memberIds);
+    s.teams.removeMembers(
+      team.id,
+      s.teams.members(team.id).filter((u) => !wanted.has(u)),
+    );
+    for (const { userId } of s.teams.pending(team.id)) {
+      if (!wanted.has(userId)) withdrawRequest(s, team.id, userId);
+    }
+    admit(s, saved, callerId, input.memberIds);
+    return {
+      ok: true,
+      team: saved,
+      created: !existing,
+      memberCount: s.teams.members(team.id).length,
+      pendingCount: s.teams.pending(team.id).length,
+    };
   })();
 }
 
@@ -123,6 +135,7 @@ export function confirmSetup(
     created: saved.created,
     slug: team.slug,
     memberCount: saved.memberCount,
+    pendingCount: saved.pendingCount,
     leadId: team.leadId,
     schedule: describeSchedule(schedule),
     next: describeInstant(nextSlot(schedule, now), team.timezone),

@@ -4,7 +4,8 @@ import { USER_ID } from '../domain/ids.ts';
 import { isValidTimezone, normalizeTimezone, type Schedule, type Weekday } from '../domain/schedule.ts';
 import { scrubSoon } from '../store/scrub.ts';
 import type { Team } from '../store/teams.ts';
-import { mayOnTeam, teamFor } from './access.ts';
+import { mayInTheApp, mayOnTeam, teamFor } from './access.ts';
+import { type Admitted, admit, withdrawRequest } from './consent.ts';
 import { closeRound } from './rounds.ts';
 
 // Setting a team up from commands: create, members, lead, schedule, list, archive.
@@ -18,8 +19,12 @@ export interface Directory {
 
 export const scheduleOf = (t: Team): Schedule => ({ weekday: t.weekday, time: t.time, timezone: t.timezone });
 
-export type CreateResult = { ok: true; team: Team } | { ok: false; exists: { archived: boolean } };
+export type CreateResult =
+  | { ok: true; team: Team }
+  | { ok: false; exists: { archived: boolean } }
+  | { ok: false; namedOtherManager: true };
 
+/** `team create`: the caller manages the new team; only an admin may make someone else its manager. */
 export function createTeam(
   s: Services,
   caller: string,
@@ -27,6 +32,9 @@ export function createTeam(
   managerId: string | null,
   now: Date,
 ): CreateResult {
+  if (managerId !== null && managerId !== caller && !mayInTheApp(s, 'name_other_manager', caller)) {
+    return { ok: false, namedOtherManager: true };
+  }
   return s.db.transaction((): CreateResult => {
     const existing = s.teams.bySlug(slug);
     if (existing) return { ok: false, exists: { archived: existing.archived } };
@@ -37,9 +45,12 @@ export function createTeam(
 export type AddResult =
   | Refused
   | { ok: false; groupUnreadable: true }
-  | { ok: true; team: Team; added: string[]; already: number; retried: string[]; total: number };
+  | ({ ok: true; team: Team; retried: string[]; total: number; pendingTotal: number } & Admitted);
 
-/** Adds people (and the members of user groups) to a team; someone Slack could not reach is tried again. */
+/**
+ * Adds people (and the members of user groups) to a team: at once when an admin adds them, otherwise
+ * as pending until they press Join (see consent.ts). Someone Slack could not reach is tried again.
+ */
 export async function addMembers(
   s: Services,
   directory: Directory,
@@ -60,17 +71,20 @@ export async function addMembers(
   }
   const wanted = [...new Set([...userIds, ...fromGroups])].filter((u) => USER_ID.test(u));
   const team = found.team;
-  return s.db.transaction((): AddResult => {
-    const added = s.teams.addMembers(team.id, wanted);
+  const result = s.db.transaction((): AddResult => {
+    const admitted = admit(s, team, caller, wanted);
     // Adding someone Slack had said cannot be reached means: try them again.
     const retried = wanted.filter((u) => s.teams.clearUnreachable(u));
     const total = s.teams.members(team.id).length;
-    return { ok: true, team, added, already: wanted.length - added.length, retried, total };
+    return { ok: true, team, ...admitted, retried, total, pendingTotal: s.teams.pending(team.id).length };
   })();
+  s.kick();
+  return result;
 }
 
 export type RemoveResult = Refused | { ok: true; team: Team; removed: string[] };
 
+/** Takes people off a team: members, and people asked to join who have not yet. */
 export function removeMembers(
   s: Services,
   caller: string,
@@ -79,7 +93,13 @@ export function removeMembers(
 ): RemoveResult {
   const found = teamFor(s, slug, caller, 'edit');
   if (!found.ok) return found;
-  return { ok: true, team: found.team, removed: s.teams.removeMembers(found.team.id, userIds) };
+  const team = found.team;
+  const removed = s.db.transaction((): string[] => {
+    const members = s.teams.removeMembers(team.id, userIds);
+    const asked = userIds.filter((u) => withdrawRequest(s, team.id, u));
+    return [...members, ...asked];
+  })();
+  return { ok: true, team, removed };
 }
 
 export type LeadResult = Refused | { ok: true; team: Team };
@@ -122,17 +142,21 @@ export interface ListedTeam {
   memberCount: number;
   /** Members Slack says cannot be reached; only for those who may edit the team. */
   unreachable: string[];
+  /** People asked to join who have not pressed Join yet; only for those who may edit the team. */
+  pending: string[];
 }
 
 /** The teams the caller manages, leads or belongs to, and the archived ones they manage or lead. */
 export function listTeams(s: Services, caller: string): { active: ListedTeam[]; archived: Team[] } {
-  const active = s.teams.forUser(caller).map((team) => ({
-    team,
-    memberCount: s.teams.members(team.id).length,
-    unreachable: mayOnTeam(s, 'edit', team, caller)
-      ? s.teams.unreachableIn(team.id).map((u) => u.userId)
-      : [],
-  }));
+  const active = s.teams.forUser(caller).map((team) => {
+    const editor = mayOnTeam(s, 'edit', team, caller);
+    return {
+      team,
+      memberCount: s.teams.members(team.id).length,
+      unreachable: editor ? s.teams.unreachableIn(team.id).map((u) => u.userId) : [],
+      pending: editor ? s.teams.pending(team.id).map((p) => p.userId) : [],
+    };
+  });
   return { active, archived: s.teams.archivedFor(caller) };
 }
 

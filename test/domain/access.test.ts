@@ -24,6 +24,8 @@ const TEAM_TABLE: Record<TeamAction, readonly Who[]> = {
 
 const APP_TABLE: Record<AppAction, readonly Who[]> = {
   see_deliveries: ['admin'],
+  name_other_manager: ['admin'],
+  add_without_consent: ['admin'],
 };
 
 describe('the access policy', () => {

@@ -3,6 +3,7 @@ import {
   type Delivery,
   deliveryKey,
   describeDelivery,
+  FORGOTTEN_WITH_A_PERSON,
   parseDeliveryKey,
   personalKeyPattern,
   roundOf,
@@ -17,6 +18,12 @@ const deliveries: Delivery[] = [
   { kind: 'summary', roundId: 12 },
   { kind: 'digest', leadId: 'ULEAD', slot: 1_764_000_000_000 },
   { kind: 'setup', teamId: 4, nonce: '0a1b2c3d4e5f6071' },
+  { kind: 'join', teamId: 4, userId: 'U01' },
+  { kind: 'joined', teamId: 4, userId: 'U01' },
+  { kind: 'optout', teamId: 4, userId: 'W9Z' },
+  { kind: 'declined', teamId: 4, userId: 'W9Z' },
+  { kind: 'added', teamId: 9, userId: 'U01' },
+  { kind: 'left', teamId: 9, userId: 'U01' },
 ];
 
 describe('delivery keys', () => {
@@ -34,6 +41,12 @@ describe('delivery keys', () => {
       'summary:12',
       'digest:ULEAD:1764000000000',
       'setup:4:0a1b2c3d4e5f6071',
+      'join:4:U01',
+      'joined:4:U01',
+      'optout:4:W9Z',
+      'declined:4:W9Z',
+      'added:9:U01',
+      'left:9:U01',
     ]);
   });
 
@@ -46,13 +59,32 @@ describe('delivery keys', () => {
       'digest:ULEAD:',
       'other:1:U1',
       'summary:1:U1',
+      'join:4',
+      'join:x:U1',
+      'joined:4:u1',
+      'welcome:4:U1',
     ]) {
       expect(parseDeliveryKey(key)).toBeNull();
     }
   });
 
   it('knows the round of a delivery, if it has one', () => {
-    expect(deliveries.map(roundOf)).toEqual([7, 7, 12, 12, 3, 12, null, null]);
+    expect(deliveries.map(roundOf)).toEqual([
+      7,
+      7,
+      12,
+      12,
+      3,
+      12,
+      null,
+      null,
+      null,
+      null,
+      null,
+      null,
+      null,
+      null,
+    ]);
   });
 
   it('names a delivery without the person it is for', () => {
@@ -65,5 +97,11 @@ describe('delivery keys', () => {
     expect(like.test('invite:7:U1')).toBe(true);
     expect(like.test('invite:7:U11')).toBe(false);
     expect(like.test('reminder:7:U1')).toBe(false);
+  });
+
+  it('forgets with a person every queued delivery to or about their place on a team', () => {
+    const membership = deliveries.filter((d) => 'teamId' in d && 'userId' in d);
+    expect(membership).toHaveLength(6);
+    for (const d of membership) expect(FORGOTTEN_WITH_A_PERSON).toContain(d.kind);
   });
 });

@@ -34,7 +34,8 @@ let dir: string;
 let template: string;
 
 /** The world every cell starts from: alpha (UMGR manages, ULEAD leads, five members, one closed round
- * that all five answered, so its report has figures) and beta (UOTHER manages, one member). */
+ * that all five answered, so its report has figures, and UASKED asked to join who has not yet) and
+ * beta (UOTHER manages, one member). */
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'teamhealth-authz-'));
   template = join(dir, 'template.db');
@@ -45,10 +46,10 @@ beforeAll(async () => {
     return r.reply;
   };
   await ok('UMGR', 'team create alpha');
-  await ok('UMGR', `team add alpha ${MEMBERS.map((u) => `<@${u}>`).join(' ')}`);
+  await app.addMembers('UMGR', 'alpha', MEMBERS.map((u) => `<@${u}>`).join(' '));
   await ok('UMGR', 'team lead alpha <@ULEAD>');
   await ok('UOTHER', 'team create beta');
-  await ok('UOTHER', 'team add beta <@U09>');
+  await app.addMembers('UOTHER', 'beta', '<@U09>');
   expect(await ok('UMGR', 'checkin alpha')).toContain('is open');
   await app.drain();
   const round = app.runtime.services.rounds.latest(app.runtime.services.teams.bySlug('alpha')?.id ?? -1);
@@ -62,6 +63,7 @@ beforeAll(async () => {
     expect(res.json).toBeNull();
   }
   expect(await ok('UMGR', 'close alpha')).toContain('Closed round 1');
+  expect(await ok('UMGR', 'team add alpha <@UASKED>')).toContain('Asked <@UASKED> to join *alpha*');
   await app.drain();
   await app.runtime.stop();
   await app.fake.close();
@@ -138,6 +140,11 @@ const membersOf = (snap: DbSnapshot, slug: string) =>
     .map((m) => m.user_id)
     .sort();
 const roundsOf = (snap: DbSnapshot) => rowsOf(snap, 'rounds').filter((r) => r.team_id === alphaId(snap));
+const pendingOf = (snap: DbSnapshot, slug: string) =>
+  rowsOf(snap, 'pending_members')
+    .filter((m) => m.team_id === team(snap, slug)?.id)
+    .map((m) => `${m.user_id} by ${m.added_by}`)
+    .sort();
 
 /** Figures only a manager, lead or admin may see: the closed round's participation and means. */
 const FIGURES = /5 of 5|Energy\*?\s+\d\.\d|\d\.\d/;
@@ -151,15 +158,27 @@ interface TeamCommand {
   /** The polite refusal everyone else gets. */
   denied?: RegExp;
   /** What must be true after an allowed caller ran it. */
-  allowed(c: Cell): void;
+  allowed(c: Cell, role: Role): void;
 }
 
 const TEAM_COMMANDS: TeamCommand[] = [
   {
     text: 'team add alpha <@UNEW>',
-    allowed: (c) => {
-      expect(c.reply).toContain('Added <@UNEW> to *alpha*');
-      expect(membersOf(c.after, 'alpha')).toEqual([...MEMBERS, 'UNEW'].sort());
+    allowed: (c, role) => {
+      const dms = c.effects.filter((e) => e.method === 'chat.postMessage');
+      expect(dms.map((e) => e.body.channel)).toEqual(['UNEW']);
+      if (role === 'admin') {
+        expect(c.reply).toContain('Added <@UNEW> to *alpha*');
+        expect(membersOf(c.after, 'alpha')).toEqual([...MEMBERS, 'UNEW'].sort());
+        expect(pendingOf(c.after, 'alpha')).toEqual(pendingOf(c.before, 'alpha'));
+        expect(JSON.stringify(dms[0]?.body.blocks)).toContain('"text":"Leave this team"');
+        return;
+      }
+      // Issue 8: anyone but an admin only asks; the person is not a member until they press Join.
+      expect(c.reply).toContain('Asked <@UNEW> to join *alpha*');
+      expect(membersOf(c.after, 'alpha')).toEqual(MEMBERS);
+      expect(pendingOf(c.after, 'alpha')).toEqual(['UASKED by UMGR', `UNEW by ${ROLES[role]}`]);
+      expect(JSON.stringify(dms[0]?.body.blocks)).toContain('"text":"Not my team"');
     },
   },
   {
@@ -258,7 +277,7 @@ describe('commands that touch a team: allowed for its manager, its lead and admi
       (c) => {
         if (verdict === 'allowed') {
           expect(c.reply).not.toMatch(denied);
-          cmd.allowed(c);
+          cmd.allowed(c, role);
           return;
         }
         // Told so politely, and nothing changes anywhere.
@@ -279,6 +298,19 @@ describe('commands anyone may run', () => {
       expect(c.reply).toContain(`Created *fresh* with <@${ROLES[role]}> as manager`);
       expect(team(c.after, 'fresh')).toMatchObject({ manager_id: ROLES[role], lead_id: null, archived: 0 });
       expect({ ...c.after.tables, teams: undefined }).toEqual({ ...c.before.tables, teams: undefined });
+      expect(c.effects).toEqual([]);
+    });
+  });
+
+  it.each(ROLE_NAMES)('team create naming another manager by %s: an admin only', async (role) => {
+    await withCell(role, 'team create fresh <@USOMEONE>', (c) => {
+      if (role === 'admin') {
+        expect(c.reply).toContain('Created *fresh* with <@USOMEONE> as manager');
+        expect(team(c.after, 'fresh')).toMatchObject({ manager_id: 'USOMEONE', archived: 0 });
+      } else {
+        expect(c.reply).toContain('Only an admin can make someone else the manager of a team');
+        expect(c.after).toEqual(c.before);
+      }
       expect(c.effects).toEqual([]);
     });
   });
@@ -305,6 +337,10 @@ describe('commands anyone may run', () => {
         if (sees[role].includes(slug)) expect(c.reply).toContain(`*${slug}*`);
         else expect(c.shown).not.toContain(slug);
       }
+      // Who was asked to join is for those who may edit the team.
+      if (MAY_MANAGE.has(role) && sees[role].includes('alpha')) {
+        expect(c.reply).toContain('asked to join, not counted until they press Join: <@UASKED>');
+      } else expect(c.shown).not.toContain('UASKED');
       if (sees[role].length === 0) expect(c.reply).toMatch(/no team/i);
       expect(c.shown).not.toMatch(FIGURES);
       expect(c.after).toEqual(c.before);
@@ -369,10 +405,10 @@ describe('commands anyone may run', () => {
       expect(c.reply).toContain('Done');
       const others = (snap: DbSnapshot, table: string) =>
         rowsOf(snap, table).filter((r) => r.user_id !== user && !String(r.user_id).startsWith('gone-'));
-      expect(others(c.after, 'members')).toEqual(others(c.before, 'members'));
-      expect(others(c.after, 'invites')).toEqual(others(c.before, 'invites'));
-      expect(rowsOf(c.after, 'members').filter((r) => r.user_id === user)).toEqual([]);
-      expect(rowsOf(c.after, 'invites').filter((r) => r.user_id === user)).toEqual([]);
+      for (const t of ['members', 'invites', 'pending_members']) {
+        expect(others(c.after, t), t).toEqual(others(c.before, t));
+        expect(rowsOf(c.after, t).filter((r) => r.user_id === user)).toEqual([]);
+      }
       for (const t of ['teams', 'rounds', 'responses']) expect(c.after.tables[t]).toEqual(c.before.tables[t]);
       expect(c.effects).toEqual([]);
     });
@@ -463,7 +499,15 @@ describe.runIf(SETUP_LISTENER)('the setup modal: the same rule as the commands',
     await withCell(role, setupSubmission(meta as string | null), (c) => {
       if (verdict === 'allowed') {
         expect(c.reply).toBe('');
-        expect(membersOf(c.after, 'alpha')).toEqual([...MEMBERS, 'UNEW'].sort());
+        // Issue 8: an admin's pick counts at once; anyone else's is asked to join. UASKED, left out of
+        // the form, is no longer asked.
+        if (role === 'admin') {
+          expect(membersOf(c.after, 'alpha')).toEqual([...MEMBERS, 'UNEW'].sort());
+          expect(pendingOf(c.after, 'alpha')).toEqual([]);
+        } else {
+          expect(membersOf(c.after, 'alpha')).toEqual(MEMBERS);
+          expect(pendingOf(c.after, 'alpha')).toEqual([`UNEW by ${ROLES[role]}`]);
+        }
         expect(team(c.after, 'alpha')).toMatchObject({
           weekday: 'fri',
           manager_id: 'UMGR',
@@ -543,7 +587,7 @@ describe('what each role is shown outside commands', () => {
           expect(c.reply).toContain('U05');
         } else {
           expect(c.reply).not.toContain('alpha');
-          for (const u of MEMBERS) expect(c.reply).not.toContain(u);
+          for (const u of [...MEMBERS, 'UASKED']) expect(c.reply).not.toContain(u);
           expect(c.reply).not.toContain('ULEAD');
         }
         expect(c.after).toEqual(c.before);
@@ -551,4 +595,53 @@ describe('what each role is shown outside commands', () => {
       });
     },
   );
+});
+
+/** Presses a consent button for alpha as `userId`; resolves to what they were told (empty: nothing). */
+const pressOnAlpha =
+  (actionId: string) =>
+  async (app: TestApp, userId: string): Promise<string> => {
+    const id = `press-${userId}`;
+    const alpha = app.runtime.services.teams.bySlug('alpha');
+    const payload = blockActionPayload({
+      userId,
+      actionId,
+      value: String(alpha?.id),
+      responseUrl: app.fake.responseUrl(id),
+    });
+    const res = await postSigned(app.url, interactionBody(payload), { secret: SECRET });
+    expect(res.status).toBe(200);
+    // A refusal is answered to the presser alone; a press that changed something updates their DM.
+    const calls = await app.fake.waitFor((cs) =>
+      cs.some((c) => c.responseUrlId === id || c.method === 'chat.update'),
+    );
+    return String(calls.find((c) => c.responseUrlId === id)?.body.text ?? '');
+  };
+
+describe('consent buttons: only the person asked answers a request, only a member leaves', () => {
+  it.each(ROLE_NAMES)('Join and Not my team for alpha by %s: refused, nothing changes', async (role) => {
+    for (const action of ['consent_join', 'consent_decline']) {
+      await withCell(role, pressOnAlpha(action), (c) => {
+        expect(c.reply).toMatch(
+          role === 'member' ? /already on \*alpha\*/ : /no open request to join \*alpha\*/,
+        );
+        expect(c.after).toEqual(c.before);
+        expect(c.effects).toEqual([]);
+      });
+    }
+  });
+
+  it.each(ROLE_NAMES)('Leave this team for alpha by %s: a member only', async (role) => {
+    await withCell(role, pressOnAlpha('consent_leave'), (c) => {
+      if (role === 'member') {
+        expect(c.reply).toBe('');
+        expect(membersOf(c.after, 'alpha')).toEqual(MEMBERS.filter((u) => u !== 'U01'));
+        expect(c.effects.map((e) => [e.method, e.body.channel])).toEqual([['chat.update', 'DU01']]);
+        return;
+      }
+      expect(c.reply).toMatch(/not on \*alpha\*, so there was nothing to leave/);
+      expect(c.after).toEqual(c.before);
+      expect(c.effects).toEqual([]);
+    });
+  });
 });

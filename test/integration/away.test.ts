@@ -13,7 +13,7 @@ let app: TestApp;
 beforeEach(async () => {
   app = await startTestApp();
   await app.command('UMGR', 'team create away');
-  await app.command('UMGR', `team add away ${MEMBERS.map((u) => `<@${u}>`).join(' ')}`);
+  await app.addMembers('UMGR', 'away', MEMBERS.map((u) => `<@${u}>`).join(' '));
 });
 afterEach(async () => {
   await app.close();

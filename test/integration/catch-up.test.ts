@@ -17,7 +17,7 @@ beforeEach(async () => {
   app = await startTestApp();
   for (const slug of ['one', 'two']) {
     await app.command('UMGR', `team create ${slug}`);
-    await app.command('UMGR', `team add ${slug} <@U01> <@U02>`);
+    await app.addMembers('UMGR', slug, '<@U01> <@U02>');
     const zone = slug === 'one' ? 'UTC' : 'Etc/UTC';
     expect((await app.command('UMGR', `team schedule ${slug} mon 10:00 ${zone}`)).reply).toContain(
       `(${zone})`,

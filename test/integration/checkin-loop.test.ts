@@ -18,7 +18,7 @@ afterEach(async () => {
 
 async function teamWithRound(slug = 'alpha'): Promise<number> {
   await app.command('UMGR', `team create ${slug}`);
-  await app.command('UMGR', `team add ${slug} ${MEMBERS.map((u) => `<@${u}|${u.toLowerCase()}>`).join(' ')}`);
+  await app.addMembers('UMGR', slug, MEMBERS.map((u) => `<@${u}|${u.toLowerCase()}>`).join(' '));
   const { reply } = await app.command('UMGR', `checkin ${slug}`);
   expect(reply).toContain('6 check-ins on the way');
   await app.drain();
@@ -155,9 +155,10 @@ describe('the weekly check-in loop', () => {
   it('adds the members of a user group, and answers mistakes with the usage line', async () => {
     await app.command('UMGR', 'team create beta');
     const added = await app.command('UMGR', 'team add beta <!subteam^S0GROUP|@backend> <@U01>');
-    expect(added.reply).toContain('<@U07>');
-    expect(added.reply).toContain('<@W08>');
-    expect(added.reply).toContain('3 members');
+    // Added by a manager, the group's members and U01 are asked to join (issue 8), and count once they do.
+    expect(added.reply).toContain('Asked <@U01>, <@U07>, <@W08> to join *beta*');
+    for (const u of ['U07', 'W08', 'U01']) await app.join(u, 'beta');
+    expect((await app.command('UMGR', 'team list')).reply).toContain('3 members');
     const bad = await app.command('UMGR', 'team add beta @bob');
     expect(bad.reply).toContain('/teamhealth team add <team>');
     const unknown = await app.command('UMGR', 'tema <!channel>');

@@ -55,6 +55,20 @@ describe('npm run demo', () => {
     expect(output).toMatch(/Week 12 of 12/);
   });
 
+  it('shows how people a manager added are asked to join, naming who reads the results', () => {
+    // The rendered messages wrap at the terminal width: read them as one line.
+    const flat = (t: string) => t.replace(/\n[│┃]\s*/g, ' ');
+    const setup = flat(between('━━ SET-UP', '━━ MEMBER'));
+    expect(setup).toContain(`asked you to join the weekly team-health check-ins of ${sliding?.slug}`);
+    expect(setup).toContain(
+      `Who reads the results: @${sliding?.manager.name} (manager), @${sliding?.lead.name} (lead)`,
+    );
+    expect(setup).toContain('[ Join ]  [ Not my team ]');
+    expect(flat(between('━━ MEMBER', '━━ MANAGER'))).toContain(
+      `Who reads the results: @${sliding?.manager.name} (manager), @${sliding?.lead.name} (lead)`,
+    );
+  });
+
   it('shows the member’s DM, the modal with its questions, the recorded update and the refusal', () => {
     const member = between('━━ MEMBER', '━━ MANAGER');
     expect(member).toContain('[ Start the check-in ]');

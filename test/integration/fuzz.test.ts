@@ -125,6 +125,8 @@ interface Ctx {
   alpha: number;
   beta: number;
   gamma: number;
+  /** Alpha's team id, which the consent buttons carry. */
+  alphaTeam: number;
   seq: () => number;
 }
 
@@ -262,6 +264,9 @@ const blockAction = (ctx: Ctx): fc.Arbitrary<Build> =>
           'checkin_open',
           'checkin_away',
           'checkin_away',
+          'consent_join',
+          'consent_decline',
+          'consent_leave',
           'CHECKIN_OPEN',
           'checkin_open ',
           'pick_team',
@@ -270,7 +275,12 @@ const blockAction = (ctx: Ctx): fc.Arbitrary<Build> =>
         ),
         randomText,
       ),
-      value: fc.oneof(forgedRound(ctx), fc.constant(String(ctx.alpha)), fc.constant(BIG)),
+      value: fc.oneof(
+        forgedRound(ctx),
+        fc.constant(String(ctx.alpha)),
+        fc.constant(String(ctx.alphaTeam)),
+        fc.constant(BIG),
+      ),
       mangle: fc.constantFrom(
         'none',
         'none',
@@ -298,8 +308,13 @@ const blockAction = (ctx: Ctx): fc.Arbitrary<Build> =>
       ),
     })
     .map(({ user: picked, actionId, value, mangle }) => (ctx) => {
-      // "Away this week" from someone with an open invite would be a valid click: use a stranger.
-      const user = actionId === 'checkin_away' && (picked === 'U02' || picked === 'U11') ? 'UFUZZ' : picked;
+      // "Away this week" from someone with an open invite, or "Leave this team" from a member, would be
+      // a valid click: use a stranger.
+      const user =
+        (actionId === 'checkin_away' && (picked === 'U02' || picked === 'U11')) ||
+        actionId === 'consent_leave'
+          ? 'UFUZZ'
+          : picked;
       const replyId = `fz${ctx.seq()}`;
       const p = blockActionPayload({
         userId: user,
@@ -778,7 +793,7 @@ let callsBefore: number;
 
 async function openRound(manager: string, slug: string, members: string[]): Promise<number> {
   await app.command(manager, `team create ${slug}`);
-  await app.command(manager, `team add ${slug} ${members.map((u) => `<@${u}>`).join(' ')}`);
+  await app.addMembers(manager, slug, members.map((u) => `<@${u}>`).join(' '));
   const { reply } = await app.command(manager, `checkin ${slug}`);
   expect(reply, slug).toContain('is open');
   await app.drain();
@@ -795,11 +810,14 @@ beforeAll(async () => {
   const beta = await openRound('UMGR2', 'beta', ['U11', 'U12']);
   const gamma = await openRound('UMGR3', 'gamma', ['U21', 'U22']);
   expect((await app.command('UMGR3', 'close gamma')).reply).toContain('Closed');
+  // Someone asked to join alpha who has not yet: forged presses must not touch their request.
+  expect((await app.command('UMGR', 'team add alpha <@UPENDING>')).reply).toContain('Asked <@UPENDING>');
   // U01 has answered alpha: every later submission of theirs is a replay.
   expect((await app.submit('U01', alpha, steady, 'first')).json).toBeNull();
   await app.drain();
   let n = 0;
-  ctx = { alpha, beta, gamma, seq: () => ++n };
+  const alphaTeam = app.runtime.services.teams.bySlug('alpha')?.id ?? -1;
+  ctx = { alpha, beta, gamma, alphaTeam, seq: () => ++n };
   before = snapshotDb(app.dbPath);
   callsBefore = app.fake.calls.length;
 }, 30_000);
@@ -1183,6 +1201,17 @@ describe('hostile input, signed as Slack signs it', () => {
         v,
         NOT_INVITED,
       ]),
+      // Consent buttons: someone else's request, the wrong team, no such team, no team id at all.
+      ['consent_join', 'U11', String(ctx.alphaTeam), /no open request to join \*alpha\*/],
+      ['consent_decline', 'UFUZZ', String(ctx.alphaTeam), /no open request to join \*alpha\*/],
+      ['consent_join', 'U01', String(ctx.alphaTeam), /already on \*alpha\*/],
+      ['consent_decline', 'U02', String(ctx.alphaTeam), /already on \*alpha\*/],
+      ['consent_leave', 'U11', String(ctx.alphaTeam), /not on \*alpha\*/],
+      ['consent_leave', 'UPENDING', String(ctx.alphaTeam), /not on \*alpha\*/],
+      ['consent_join', 'UPENDING', '99999', /no longer exists/],
+      ...['-1', '0x1', '1.5', ' 1', 'abc', '', SQL, '<!channel>', BIG].map(
+        (v): [string, string, string, RegExp] => ['consent_join', 'UPENDING', v, /could not be read/],
+      ),
     ];
     clicks.forEach(([actionId, user, value, says], i) => {
       const triggerId = newTriggerId();

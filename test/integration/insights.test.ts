@@ -91,7 +91,7 @@ beforeAll(async () => {
   app = await startTestApp();
   for (const plan of plans) {
     await app.command(plan.manager, `team create ${plan.slug}`);
-    await app.command(plan.manager, `team add ${plan.slug} ${plan.members.map((u) => `<@${u}>`).join(' ')}`);
+    await app.addMembers(plan.manager, plan.slug, plan.members.map((u) => `<@${u}>`).join(' '));
     await app.command(plan.manager, `team lead ${plan.slug} <@${LEAD}>`);
   }
   for (let r = 1; r <= ROUNDS; r++) for (const plan of plans) await runRound(plan, r);

@@ -20,7 +20,7 @@ const s = () => app.runtime.services;
 
 async function teamWithMembers(slug: string): Promise<void> {
   await app.command('UMGR', `team create ${slug}`);
-  await app.command('UMGR', `team add ${slug} ${MEMBERS.map((u) => `<@${u}>`).join(' ')}`);
+  await app.addMembers('UMGR', slug, MEMBERS.map((u) => `<@${u}>`).join(' '));
   await app.command('UMGR', `team lead ${slug} <@ULEAD>`);
 }
 

@@ -21,7 +21,7 @@ let app: TestApp;
 beforeEach(async () => {
   app = await startTestApp({ ADMIN_USER_IDS: 'UADMIN' });
   await app.command('UMGR', 'team create priv');
-  await app.command('UMGR', `team add priv ${MEMBERS.map((u) => `<@${u}>`).join(' ')}`);
+  await app.addMembers('UMGR', 'priv', MEMBERS.map((u) => `<@${u}>`).join(' '));
   await app.command('UMGR', 'team lead priv <@ULEAD>');
   await app.command('UMGR', 'checkin priv');
   await app.drain();

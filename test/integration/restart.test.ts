@@ -38,6 +38,7 @@ beforeEach(async () => {
     PORT: String(port),
     DATABASE_PATH: dbPath,
     SLACK_API_URL: fake.url,
+    ADMIN_USER_IDS: 'UADMIN',
   };
 });
 afterEach(async () => {
@@ -72,6 +73,18 @@ async function command(userId: string, text: string): Promise<string> {
   return String(calls.find((c) => c.responseUrlId === id)?.body.text ?? '');
 }
 
+/**
+ * An admin adds the people, so they are members at once (issue 8); their welcome DMs are then
+ * forgotten, so a test counts the DMs that follow.
+ */
+async function addMembers(slug: string, users: readonly string[]): Promise<void> {
+  expect(await command('UADMIN', `team add ${slug} ${users.map((u) => `<@${u}>`).join(' ')}`)).toContain(
+    'Added',
+  );
+  await fake.waitFor(() => users.every((u) => fake.dmsTo(u).length === 1));
+  fake.reset();
+}
+
 function withDb<T>(fn: (db: Database.Database) => T): T {
   const db = new Database(dbPath);
   try {
@@ -85,7 +98,7 @@ describe('schedules missed while the process was down', () => {
   it('open at start (round and lead digest), once, however often it restarts', async () => {
     let p = await boot();
     await command('UMGR', 'team create missed');
-    await command('UMGR', 'team add missed <@U01> <@U02>');
+    await addMembers('missed', ['U01', 'U02']);
     await command('UMGR', 'team lead missed <@ULEAD>');
     expect((await stop(p)).code).toBe(0);
 
@@ -140,7 +153,7 @@ describe('SIGTERM', () => {
   it('finishes the delivery in flight, closes the database and exits 0', async () => {
     const p = await boot();
     await command('UMGR', 'team create term');
-    await command('UMGR', 'team add term <@U01>');
+    await addMembers('term', ['U01']);
     const release = fake.hold('chat.postMessage');
     await command('UMGR', 'checkin term');
     await fake.waitFor((cs) => cs.some((c) => c.method === 'chat.postMessage'));
@@ -168,7 +181,7 @@ describe('SIGTERM', () => {
   it('exits 0 within 10 s even when Slack hangs, and sends that one delivery again at the next start', async () => {
     const p = await boot();
     await command('UMGR', 'team create hang');
-    await command('UMGR', 'team add hang <@U01>');
+    await addMembers('hang', ['U01']);
     fake.failNext('chat.postMessage', { delayMs: 30_000 });
     await command('UMGR', 'checkin hang');
     await fake.waitFor((cs) => cs.some((c) => c.method === 'chat.postMessage'));

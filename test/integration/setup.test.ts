@@ -121,6 +121,8 @@ async function createAlpha(): Promise<void> {
     timezone: 'europe/berlin',
   });
   expect(res).toEqual({ status: 200, json: null });
+  // Picked by a manager, they are asked to join (issue 8); here they do.
+  for (const u of ['U01', 'U02', 'U03']) await app.join(u, 'alpha');
 }
 
 describe('/teamhealth setup', () => {
@@ -171,10 +173,16 @@ describe('/teamhealth setup', () => {
     expect(more).toHaveLength(0);
     assertWithinSlackLimits(dm?.body.blocks as unknown[], 'message');
     expect(String(dm?.body.text)).toContain('alpha');
-    expect(String(dm?.body.text)).toContain('3 members');
+    // Saved by a manager, the three were asked to join rather than added (issue 8).
+    expect(String(dm?.body.text)).toContain('0 members, 3 asked to join');
     expect(String(dm?.body.text)).toContain('Wednesdays at 09:30 (Europe/Berlin)');
-    // Nobody else hears about it.
-    for (const u of ['U01', 'U02', 'U03', 'ULEAD']) expect(app.fake.dmsTo(u)).toHaveLength(0);
+    // The people picked hear only the request to join; nobody else hears about it.
+    for (const u of ['U01', 'U02', 'U03']) {
+      expect(app.fake.dmsTo(u).map((c) => String(c.body.text))).toEqual([
+        '<@UMGR> asked you to join the weekly check-ins of alpha. Nothing starts until you press Join.',
+      ]);
+    }
+    expect(app.fake.dmsTo('ULEAD')).toHaveLength(0);
   });
 
   it.each([
@@ -254,6 +262,7 @@ describe('/teamhealth setup', () => {
       timezone: 'America/New_York',
     });
     expect(res).toEqual({ status: 200, json: null });
+    await app.join('U04', 'alpha');
     expect(membersOf('alpha')).toEqual(['U02', 'U04']);
     expect(teams().bySlug('alpha')).toMatchObject({
       managerId: 'UMGR',
@@ -267,7 +276,8 @@ describe('/teamhealth setup', () => {
     const dms = app.fake.dmsTo('UMGR');
     expect(dms).toHaveLength(2);
     expect(String(dms[1]?.body.text)).toContain('updated');
-    expect(String(dms[1]?.body.text)).toContain('2 members');
+    // U04 was asked to join when the form was saved (issue 8), and joined afterwards.
+    expect(String(dms[1]?.body.text)).toContain('1 member, 1 asked to join');
     expect(String(dms[1]?.body.text)).toContain('Fridays at 14:00 (America/New_York)');
   });
 
@@ -298,6 +308,8 @@ describe('/teamhealth setup', () => {
 
   it('does not let a member of a team edit it, by name or by a forged form', async () => {
     await createAlpha();
+    await app.drain();
+    const dmsBefore = app.fake.dmsTo('U01').length;
     const opened = await openSetupModal('U01');
     // A member manages nothing: no picker, and picking alpha anyway shows a blank form.
     expect(blockById(opened, 'existing')).toBeUndefined();
@@ -317,7 +329,7 @@ describe('/teamhealth setup', () => {
     expect(membersOf('alpha')).toEqual(['U01', 'U02', 'U03']);
     expect(teams().bySlug('alpha')).toMatchObject({ managerId: 'UMGR', leadId: 'ULEAD', weekday: 'wed' });
     await app.drain();
-    expect(app.fake.dmsTo('U01')).toHaveLength(0);
+    expect(app.fake.dmsTo('U01')).toHaveLength(dmsBefore);
   });
 
   it('lets an admin pick any team', async () => {
@@ -329,6 +341,48 @@ describe('/teamhealth setup', () => {
     expect(res).toEqual({ status: 200, json: null });
     expect(membersOf('alpha')).toEqual(['U09']);
     expect(teams().bySlug('alpha')?.managerId).toBe('UMGR');
+  });
+
+  it('asks people a manager picks to join, shows them apart, and withdraws the request when deselected', async () => {
+    const opened = await openSetupModal('UMGR');
+    const res = await submitSetup('UMGR', opened, { team: 'beta', members: ['U01', 'U02'], lead: 'ULEAD' });
+    expect(res).toEqual({ status: 200, json: null });
+    const beta = () => teams().bySlug('beta')?.id ?? -1;
+    expect(membersOf('beta')).toEqual([]);
+    expect(
+      teams()
+        .pending(beta())
+        .map((p) => p.userId),
+    ).toEqual(['U01', 'U02']);
+    await app.drain();
+    // The request names the lead set in the same form.
+    const request = JSON.stringify(app.fake.dmsTo('U02')[0]?.body.blocks);
+    expect(request).toContain('<@UMGR> (manager), <@ULEAD> (lead)');
+    await app.join('U01', 'beta');
+
+    const view = (await pickTeam('UMGR', 'beta', await openSetupModal('UMGR'))).view as View;
+    assertModalWithinLimits(view);
+    expect(elementOf(view, 'members').initial_users).toEqual(['U01', 'U02']);
+    const blocks = blocksOf(view);
+    const apart = blocks[blocks.findIndex((b) => b.block_id === 'members') + 1];
+    expect(JSON.stringify(apart)).toContain('Asked to join, not counted until they press Join: <@U02>');
+    expect(JSON.stringify(apart)).not.toContain('U01');
+
+    expect(await submitSetup('UMGR', view, { team: 'beta', members: ['U01'], lead: 'ULEAD' })).toEqual({
+      status: 200,
+      json: null,
+    });
+    expect(teams().pending(beta())).toEqual([]);
+    expect(membersOf('beta')).toEqual(['U01']);
+    expect((await app.press('U02', 'consent_join')).reply).toMatch(/no open request to join \*beta\*/);
+    expect(membersOf('beta')).toEqual(['U01']);
+
+    // An admin's picks count at once, each told with a way to leave.
+    const byAdmin = (await pickTeam('UADMIN', 'beta', await openSetupModal('UADMIN'))).view as View;
+    await submitSetup('UADMIN', byAdmin, { team: 'beta', members: ['U01', 'U09'], lead: 'ULEAD' });
+    expect(membersOf('beta')).toEqual(['U01', 'U09']);
+    await app.drain();
+    expect(JSON.stringify(app.fake.dmsTo('U09')[0]?.body.blocks)).toContain('"text":"Leave this team"');
   });
 
   it('keeps the schedule start when the schedule did not change', async () => {

@@ -100,7 +100,7 @@ const homeOpened = (user: string) =>
 beforeAll(async () => {
   app = await startTestApp({}, {}, { clock: receiverClock });
   await app.command('UMGR', 'team create alpha');
-  await app.command('UMGR', `team add alpha ${MEMBERS.map((u) => `<@${u}>`).join(' ')}`);
+  await app.addMembers('UMGR', 'alpha', MEMBERS.map((u) => `<@${u}>`).join(' '));
   await app.command('UMGR', 'checkin alpha');
   await app.drain();
   const round = app.runtime.services.rounds.openFor(app.runtime.services.teams.bySlug('alpha')?.id ?? -1);
@@ -347,7 +347,7 @@ describe("Slack's retries", () => {
 
   it('acts once on a retried command or event', async () => {
     await app.command('UMGR', 'team create retried');
-    await app.command('UMGR', 'team add retried <@U07>');
+    await app.addMembers('UMGR', 'retried', '<@U07>');
     const send = async (n?: string) => {
       const id = `retry-${n ?? 0}`;
       const body = slashCommandBody({

@@ -16,7 +16,7 @@ afterEach(async () => {
 
 async function team(slug: string, members: readonly string[] = MEMBERS): Promise<void> {
   await app.command('UMGR', `team create ${slug}`);
-  await app.command('UMGR', `team add ${slug} ${mentions(members)}`);
+  await app.addMembers('UMGR', slug, mentions(members));
 }
 
 const roundOf = (slug: string) => {
@@ -51,10 +51,10 @@ const postsTo = (user: string) =>
 describe('people Slack cannot reach', () => {
   it('records deactivated and unknown people once, counts them as not invited, and skips them later', async () => {
     app = await startTestApp();
+    await team('alpha');
     app.fake.failForChannel('U02', 'account_inactive');
     app.fake.failForChannel('U03', 'user_not_found');
     app.fake.failForChannel('U04', 'cannot_dm_bot');
-    await team('alpha');
     await app.command('UMGR', 'checkin alpha');
     await app.drain();
     const first = roundOf('alpha');
@@ -95,8 +95,8 @@ describe('people Slack cannot reach', () => {
 
   it('gives up at once on channel_not_found without marking the person, and drops the invite', async () => {
     app = await startTestApp();
-    app.fake.failForChannel('U05', 'channel_not_found');
     await team('beta');
+    app.fake.failForChannel('U05', 'channel_not_found');
     await app.command('UMGR', 'checkin beta');
     await app.drain();
     expect(postsTo('U05')).toHaveLength(1);
@@ -176,8 +176,8 @@ describe('transient failures', () => {
 describe('/teamhealth status', () => {
   it('shows admins the counts and the latest failures, never message content or who', async () => {
     app = await startTestApp({ ADMIN_USER_IDS: 'UADMIN' });
-    app.fake.failForChannel('U02', 'account_inactive');
     await team('theta', ['U01', 'U02']);
+    app.fake.failForChannel('U02', 'account_inactive');
     await app.command('UMGR', 'checkin theta');
     await app.drain();
     const { reply } = await app.command('UADMIN', 'status');

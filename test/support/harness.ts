@@ -34,9 +34,35 @@ export interface TestApp {
     answers: AnswerValues,
     note?: string,
   ): Promise<{ status: number; json: unknown }>;
+  /**
+   * The user presses a button of the latest DM the app sent them that has one with this action id (and
+   * value, when given), as Slack sends the press; resolves to the ephemeral answer, if one came.
+   */
+  press(userId: string, actionId: string, value?: string): Promise<{ status: number; reply: string | null }>;
+  /** The person presses Join in the DM asking them to join the team; resolves once they are a member. */
+  join(userId: string, slug: string): Promise<void>;
+  /**
+   * `/teamhealth team add <slug> <people>` by `caller`, then everyone it asked presses Join: a team
+   * whose people have joined. The Slack calls of that exchange (tested in consent.test.ts) are then
+   * forgotten, so a test counts the DMs its team gets from here. Resolves to the command's reply.
+   */
+  addMembers(caller: string, slug: string, people: string): Promise<string>;
   /** Waits until the outbox is empty (everything due has been sent or failed). */
   drain(): Promise<void>;
   close(): Promise<void>;
+}
+
+/** A button in a message's blocks, by its action id. */
+function buttonIn(
+  body: Record<string, unknown>,
+  actionId: string,
+): { value: string; blockId: string } | undefined {
+  for (const block of (body.blocks ?? []) as Array<{ block_id?: string; elements?: unknown[] }>) {
+    for (const el of (block.elements ?? []) as Array<{ action_id?: string; value?: string }>) {
+      if (el.action_id === actionId) return { value: String(el.value ?? ''), blockId: block.block_id ?? '' };
+    }
+  }
+  return undefined;
 }
 
 /** What a person reads in a message: its fallback text and every text in its blocks. */
@@ -132,6 +158,7 @@ export async function startTestApp(
   const port = await runtime.start();
   const url = `http://127.0.0.1:${port}/slack/events`;
   let responses = 0;
+  let presses = 0;
 
   // A member answers from the check-in DM they received: wait for it to be delivered first.
   const dmArrived = async (userId: string, roundId: number) => {
@@ -189,6 +216,53 @@ export async function startTestApp(
       return { status: res.status, json: res.text === '' ? null : JSON.parse(res.text) };
     },
     drain: () => drainOutbox(runtime),
+    async press(userId, actionId, value) {
+      await app.drain();
+      const dm = fake
+        .dmsTo(userId)
+        .reverse()
+        .map((c) => buttonIn(c.body, actionId))
+        .find((b) => b !== undefined && (value === undefined || b.value === value));
+      if (!dm) throw new Error(`no DM to ${userId} has a ${actionId} button`);
+      const id = `press${++presses}`;
+      const payload = blockActionPayload({
+        userId,
+        actionId,
+        value: dm.value,
+        blockId: dm.blockId,
+        messageTs: `1700000000.${String(presses).padStart(6, '0')}`,
+        responseUrl: fake.responseUrl(id),
+      });
+      const mark = fake.calls.length;
+      const res = await postSigned(url, interactionBody(payload), { secret: SECRET });
+      if (res.status !== 200) return { status: res.status, reply: null };
+      // A press that changed something updates its DM (through the outbox); a refusal is answered alone.
+      await fake.waitFor((cs) =>
+        cs.slice(mark).some((c) => c.responseUrlId === id || c.method === 'chat.update'),
+      );
+      await app.drain();
+      const reply = fake.calls.find((c) => c.responseUrlId === id);
+      return { status: res.status, reply: reply ? messageText(reply.body) : null };
+    },
+    async join(userId, slug) {
+      const s = runtime.services;
+      const team = s.teams.bySlug(slug);
+      if (!team) throw new Error(`no team ${slug}`);
+      const { reply } = await app.press(userId, 'consent_join', String(team.id));
+      if (reply !== null || !s.teams.isMember(team.id, userId)) {
+        throw new Error(`${userId} could not join ${slug}: ${reply}`);
+      }
+    },
+    async addMembers(caller, slug, people) {
+      const mark = fake.calls.length;
+      const { reply } = await app.command(caller, `team add ${slug} ${people}`);
+      const team = runtime.services.teams.bySlug(slug);
+      for (const { userId } of team ? runtime.services.teams.pending(team.id) : [])
+        await app.join(userId, slug);
+      await app.drain();
+      fake.calls.splice(mark);
+      return reply;
+    },
     async close() {
       await runtime.stop();
       await fake.close();

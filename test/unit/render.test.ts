@@ -13,6 +13,7 @@ import {
   visibleWidth,
 } from '../../tools/render.ts';
 
+const READERS = { managerId: 'UMGR', leadId: 'ULEAD', threshold: 5 };
 const plain = (text: string, width = 80) => renderMrkdwn(text, { width }).join('\n');
 
 describe('mrkdwn to terminal text', () => {
@@ -127,7 +128,7 @@ describe('Block Kit to terminal text', () => {
   });
 
   it('renders a modal’s inputs: labels, radio options, an optional text box, and its buttons', () => {
-    const text = renderModal(checkinModal('payments', '7'), { width: 80 });
+    const text = renderModal(checkinModal('payments', '7', READERS), { width: 80 });
     const lines = text.split('\n');
     expect(lines[0]).toContain('Weekly check-in');
     for (const d of DIMENSIONS) {
@@ -159,9 +160,13 @@ describe('Block Kit to terminal text', () => {
   });
 
   it('frames a message under a title line, within the width', () => {
-    const text = renderMessage(inviteMessage('payments', 3, new Date('2026-03-05T10:00:00Z')), 'to Dana', {
-      width: 60,
-    });
+    const text = renderMessage(
+      inviteMessage('payments', 3, new Date('2026-03-05T10:00:00Z'), READERS),
+      'to Dana',
+      {
+        width: 60,
+      },
+    );
     const lines = text.split('\n');
     expect(lines[0]).toBe('┌─ to Dana');
     expect(lines.at(-1)).toBe('└─');

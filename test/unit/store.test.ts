@@ -363,6 +363,38 @@ describe('teamStore.forget', () => {
         .map((r) => r.key),
     ).toEqual([`invite:${round.id}:U11`, `invite:${round.id}:XU1`]);
   });
+
+  it('takes back requests to join and every queued or failed DM about them, and nobody else’s', () => {
+    const team = teams.create('core', 'UMGR', 'UTC', T0);
+    for (const u of ['U1', 'U11']) {
+      expect(teams.addPending(team.id, u, 'UMGR')).toBe(true);
+      outbox.enqueue(`join:${team.id}:${u}`, 'chat.postMessage', { channel: u });
+    }
+    outbox.enqueue(`declined:${team.id}:U1`, 'chat.postMessage', { channel: 'UMGR' });
+    const failed = outbox.claimNext(later(1), []);
+    outbox.fail(failed?.id ?? -1, 'account_inactive');
+    expect(teams.forget('U1')).toEqual({ memberships: 1 });
+    expect(teams.pending(team.id)).toEqual([{ userId: 'U11', addedBy: 'UMGR' }]);
+    const keys = db.prepare<[], { key: string }>('SELECT key FROM outbox ORDER BY key').all();
+    expect(keys.map((r) => r.key)).toEqual([`join:${team.id}:U11`]);
+  });
+});
+
+describe('teamStore requests to join', () => {
+  it('asks once, keeps who asked, and goes with the team', () => {
+    const team = teams.create('core', 'UMGR', 'UTC', T0);
+    expect(teams.addPending(team.id, 'U1', 'ULEAD')).toBe(true);
+    expect(teams.addPending(team.id, 'U1', 'UMGR')).toBe(false);
+    expect(teams.pendingAddedBy(team.id, 'U1')).toBe('ULEAD');
+    // Asked is not a member: not invited, not counted.
+    expect(teams.members(team.id)).toEqual([]);
+    expect(teams.invitees(team.id, T0)).toEqual([]);
+    expect(teams.removePending(team.id, 'U1')).toBe(true);
+    expect(teams.removePending(team.id, 'U1')).toBe(false);
+    teams.addPending(team.id, 'U2', 'UMGR');
+    db.prepare('DELETE FROM teams WHERE id = ?').run(team.id);
+    expect(db.prepare('SELECT count(*) AS n FROM pending_members').get()).toEqual({ n: 0 });
+  });
 });
 
 describe('outboxStore', () => {

@@ -17,6 +17,7 @@ import {
   membersRemovedMessage,
   noDigestToScheduleMessage,
   noRoundOpenMessage,
+  otherManagerRefusedMessage,
   overviewMessage,
   refusalMessage,
   roundClosedMessage,
@@ -67,9 +68,10 @@ export async function handleCommand(
       return privacyMessage(s.config.minResponses);
     case 'create': {
       const r = createTeam(s, caller, command.team, command.managerId, now);
-      return r.ok
-        ? teamCreatedMessage(r.team.slug, r.team.managerId, scheduleOf(r.team))
-        : teamExistsMessage(command.team, r.exists.archived);
+      if (r.ok) return teamCreatedMessage(r.team.slug, r.team.managerId, scheduleOf(r.team));
+      return 'exists' in r
+        ? teamExistsMessage(command.team, r.exists.archived)
+        : otherManagerRefusedMessage(command.team);
     }
     case 'add': {
       const r = await addMembers(s, directory, caller, command.team, command.userIds, command.groupIds);
