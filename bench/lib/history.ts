@@ -1,4 +1,5 @@
 import { DIMENSIONS } from '../../src/domain/dimensions.ts';
+import { WEEKDAYS } from '../../src/domain/schedule.ts';
 import { openDatabase } from '../../src/store/db.ts';
 import { scrubNow } from '../../src/store/scrub.ts';
 import { seeded } from './rng.ts';
@@ -46,6 +47,8 @@ const NOTES = [
  * Writes `teams` x `rounds` weekly closed rounds straight into a fresh database (the app's own schema),
  * with prepared statements in large transactions. Each team has 4-10 members, a response rate of its
  * own and per-dimension levels that drift from week to week, so reports and flags have real work to do.
+ * A steady state, as an app started on it finds it: no round or digest is due for days (schedules fall
+ * two days from now) and no round is old enough for retention yet. The app's tick still runs every minute.
  */
 export function buildHistory(path: string, shape: HistoryShape, now: Date = new Date()): History {
   const started = performance.now();
@@ -54,7 +57,7 @@ export function buildHistory(path: string, shape: HistoryShape, now: Date = new 
   db.pragma('synchronous = OFF');
   const insTeam = db.prepare(
     `INSERT INTO teams (id, slug, manager_id, lead_id, weekday, time, timezone, schedule_since)
-     VALUES (?, ?, ?, ?, 'mon', '10:00', 'UTC', ?)`,
+     VALUES (?, ?, ?, ?, ?, ?, 'UTC', ?)`,
   );
   const insMember = db.prepare('INSERT INTO members (team_id, user_id) VALUES (?, ?)');
   const insRound = db.prepare(
@@ -69,11 +72,14 @@ export function buildHistory(path: string, shape: HistoryShape, now: Date = new 
      VALUES (?, ?, ?, ?, ?, ?, ?)`,
   );
   const insLead = db.prepare(
-    "INSERT INTO lead_settings (lead_id, weekday, time, timezone, since) VALUES (?, 'mon', '09:00', 'UTC', ?)",
+    "INSERT INTO lead_settings (lead_id, weekday, time, timezone, since) VALUES (?, ?, ?, 'UTC', ?)",
   );
+  const slot = new Date(now.getTime() + 2 * 24 * HOUR);
+  const weekday = WEEKDAYS[(slot.getUTCDay() + 6) % 7] as string;
+  const time = `${String(slot.getUTCHours()).padStart(2, '0')}:00`;
 
-  // The latest round closed last week; the first one `rounds` weeks before it.
-  const lastOpen = Math.floor(now.getTime() / WEEK) * WEEK - WEEK;
+  // The latest round opened a week ago; the first one `rounds` weeks before it.
+  const lastOpen = Math.floor(now.getTime() / HOUR) * HOUR - WEEK;
   const firstOpen = lastOpen - (shape.rounds - 1) * WEEK;
   let roundId = 0;
   let invites = 0;
@@ -87,7 +93,15 @@ export function buildHistory(path: string, shape: HistoryShape, now: Date = new 
       const size = rng.int(4, 10);
       const rate = 0.65 + rng.next() * 0.3;
       const levels = DIMENSIONS.map(() => 3.1 + rng.next() * 1.2);
-      insTeam.run(t, teamSlug(t), managerOf(t), leadId(((t - 1) % shape.leads) + 1), firstOpen - WEEK);
+      insTeam.run(
+        t,
+        teamSlug(t),
+        managerOf(t),
+        leadId(((t - 1) % shape.leads) + 1),
+        weekday,
+        time,
+        firstOpen - WEEK,
+      );
       const members = Array.from({ length: size }, (_, i) => memberId(t, i + 1));
       for (const m of members) insMember.run(t, m);
       for (let r = 1; r <= shape.rounds; r++) {
@@ -125,7 +139,7 @@ export function buildHistory(path: string, shape: HistoryShape, now: Date = new 
   const BATCH = 50;
   for (let t = 1; t <= shape.teams; t += BATCH) insertTeams(t, Math.min(shape.teams, t + BATCH - 1));
   db.transaction(() => {
-    for (let l = 1; l <= shape.leads; l++) insLead.run(leadId(l), firstOpen);
+    for (let l = 1; l <= shape.leads; l++) insLead.run(leadId(l), weekday, time, firstOpen);
   })();
   // As the app leaves it after a close: rewritten in key order, WAL emptied. The first VACUUM packs
   // the freshly inserted rows; the second is timed, as the app's scrub would find the file.
