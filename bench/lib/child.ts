@@ -43,6 +43,8 @@ export interface Host {
   /** The worst event-loop delay since the last call (the probe then starts a new window). */
   loopDelay(): Promise<LoopDelay>;
   memory(): Promise<Memory>;
+  /** From now on, the peak RSS counts from the current RSS. */
+  resetPeak(): Promise<void>;
   /** SIGTERM, as a service manager stops it; resolves once it exited. */
   stop(): Promise<void>;
 }
@@ -111,6 +113,7 @@ export async function startHost(
     url: `${base}/slack/events`,
     loopDelay: () => ask<LoopDelay>('loopDelay'),
     memory: () => ask<Memory>('memory'),
+    resetPeak: () => ask<void>('resetPeak'),
     stop: async () => {
       if (!exited) child.kill('SIGTERM');
       await exit;

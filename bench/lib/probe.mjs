@@ -3,9 +3,10 @@
 //
 // - The event loop's worst delay (perf_hooks.monitorEventLoopDelay), counted from the moment the app
 //   starts listening: module loading is not a stall anyone waits behind, the first tick after start is.
-// - Memory: resident set now and at its peak (VmHWM), and what V8 holds.
-// Answers the bench over the IPC channel: {probe: 'loopDelay' | 'memory', id} -> {id, ...}.
-import { readFileSync } from 'node:fs';
+// - Memory: resident set now and at its peak (VmHWM), and what V8 holds; the peak can be reset (Linux
+//   clear_refs), to tell the start from the work that follows.
+// Answers the bench over the IPC channel: {probe: 'loopDelay' | 'memory' | 'resetPeak', id} -> {id, ...}.
+import { readFileSync, writeFileSync } from 'node:fs';
 import { Server } from 'node:net';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 
@@ -39,6 +40,10 @@ if (process.send) {
       process.send({ id: m.id, maxMs: delay.max / 1e6, p99Ms: delay.percentile(99) / 1e6 });
       delay.reset();
     } else if (m?.probe === 'memory') process.send({ id: m.id, ...memory() });
+    else if (m?.probe === 'resetPeak') {
+      writeFileSync('/proc/self/clear_refs', '5');
+      process.send({ id: m.id });
+    }
   });
   // The channel must not keep the app alive: it stops as it would without the bench.
   process.channel?.unref();
