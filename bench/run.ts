@@ -4,17 +4,20 @@
 import { rmSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { parseConfig } from '../src/config.ts';
 import { type FanoutRun, fanoutCase } from './cases/fanout.ts';
 import { type ReportCase, reportCase } from './cases/report.ts';
+import { type SizingRun, sizingCase } from './cases/sizing.ts';
 import { type StormRun, stormCase } from './cases/storm.ts';
 import { build, startFlags } from './lib/child.ts';
 import { workDir } from './lib/common.ts';
-import { buildHistory, type History } from './lib/history.ts';
+import { buildHistory, type History, leadId } from './lib/history.ts';
 import { appBudgets, fakeLimits, SCALE, WORKSPACE_PER_SECOND } from './lib/limits.ts';
 import { progress } from './lib/progress.ts';
 import { round, type Spread, spread } from './lib/stats.ts';
 
-const CASES = ['report', 'digest', 'footprint', 'fanout', 'storm', 'wave'] as const;
+const CASES = ['report', 'digest', 'footprint', 'fanout', 'storm', 'wave', 'sizing'] as const;
 type CaseName = (typeof CASES)[number];
 
 const USAGE = `Usage: npm run bench -- [--quick] [--only=<case>,...] [--write] [--help]
@@ -24,7 +27,8 @@ side by side on this machine and prints a table: medians over several runs with 
 
   --quick          fewer and smaller runs, to try the bench itself (about a minute)
   --only=<cases>   run only these of: ${CASES.join(', ')}
-                   (report, digest and footprint share one run on the generated history)
+                   (report, digest and footprint share one run on the generated history; sizing
+                   measures a digest of 1,000 teams and projects for 50,000 people)
   --write          write bench/results.json (only for a full run: not with --quick or --only)
   --help           print this and exit
 
@@ -66,6 +70,7 @@ const SETTINGS = {
   fanout: quick ? { runs: 1, teams: 100, size: 10 } : { runs: 3, teams: 500, size: 10 },
   storm: { runs: quick ? 2 : 5, teams: quick ? 100 : 200, size: 10, chunk: 250, inFlight: 50 },
   wave: { runs: quick ? 2 : 5, teams: 40, size: 10, chunk: 50, inFlight: 50 },
+  sizing: { digestRuns: quick ? 2 : 5, people: 50_000, teamSize: 7, roundsPerYear: 52 },
 };
 
 /** Gated: a failure sets exit status 1. */
@@ -100,10 +105,13 @@ process.stdout.write(
     `load average at start (1, 5, 15 min): ${loadAtStart.join(', ')}${quick ? '; QUICK run' : ''}\n`,
 );
 
-const needsHistory = wants('report') || wants('digest') || wants('footprint');
+const needsReport = wants('report') || wants('digest') || wants('footprint');
+const needsHistory = needsReport || wants('sizing');
 const steps =
   1 +
-  (needsHistory ? 2 : 0) +
+  (needsHistory ? 1 : 0) +
+  (needsReport ? 1 : 0) +
+  (wants('sizing') ? 1 : 0) +
   (wants('fanout') ? SETTINGS.fanout.runs : 0) +
   (wants('storm') ? SETTINGS.storm.runs : 0) +
   (wants('wave') ? SETTINGS.wave.runs : 0);
@@ -113,6 +121,7 @@ const dir = workDir();
 let history: History | undefined;
 let historyBytes = 0;
 let report: ReportCase | undefined;
+let sizing: SizingRun | undefined;
 const fanout: FanoutRun[] = [];
 const storm: StormRun[] = [];
 const wave: StormRun[] = [];
@@ -124,6 +133,8 @@ try {
     p.step(`generating ${SETTINGS.history.teams} teams x ${SETTINGS.history.rounds} rounds of history`);
     history = buildHistory(join(dir, 'history.db'), SETTINGS.history);
     historyBytes = statSync(history.path).size;
+  }
+  if (needsReport && history) {
     p.step('/teamhealth report against the app and a bare Bolt app; digests; a close; memory');
     report = await reportCase({
       historyPath: history.path,
@@ -131,6 +142,18 @@ try {
       teams: SETTINGS.history.teams,
       leads: SETTINGS.history.leads,
       ...SETTINGS.report,
+      progress: p,
+    });
+  }
+  if (wants('sizing') && history) {
+    p.step(`sizing: the digest of one lead of all ${SETTINGS.history.teams} teams`);
+    const db = new Database(history.path);
+    db.prepare('UPDATE teams SET lead_id = ?').run(leadId(1));
+    db.close();
+    sizing = await sizingCase({
+      historyPath: history.path,
+      dir,
+      digestRuns: SETTINGS.sizing.digestRuns,
       progress: p,
     });
   }
@@ -454,6 +477,110 @@ function submissions(name: 'storm' | 'wave', runs: StormRun[], target: number, t
 submissions('storm', storm, TARGETS.stormP99Ratio, `${SETTINGS.storm.inFlight} in flight`);
 submissions('wave', wave, TARGETS.waveP99Ratio, `waves of ${SETTINGS.wave.chunk} sent at one instant`);
 
+// Sizing for a large organisation: the digest of a lead of 1,000 teams measured; the rest projected
+// from this run's figures (bytes per answer, the rewrite's time, response rate) and the app's defaults.
+if (sizing && history) {
+  const z = SETTINGS.sizing;
+  const config = parseConfig({ SLACK_BOT_TOKEN: 'xoxb-bench', SLACK_SIGNING_SECRET: 'bench' });
+  const budgets = config.slackBudgets;
+  const rate = history.answers / history.invites;
+  const perAnswer = historyBytes / history.answers;
+  const answersPerYear = z.people * z.roundsPerYear * rate;
+  const bytesPerYear = answersPerYear * perAnswer;
+  const keptYears = config.retentionWeeks / z.roundsPerYear;
+  const keptBytes = bytesPerYear * keptYears;
+  const vacuumKeptMs = history.vacuumMs * (keptBytes / historyBytes);
+  const hours = (n: number, perMinute: number) => n / perMinute / 60;
+  const invitesH = hours(z.people, budgets['chat.postMessage']);
+  const recordedH = hours(z.people * rate, budgets['chat.update']);
+  const closedH = hours(z.people * (1 - rate), budgets['chat.update']);
+  const fanoutRatio =
+    fanout.length > 0 ? spread(fanout.map((r) => r.elapsedMs / r.minimumMs)).median : undefined;
+  const digest = sp(sizing.digestMs);
+  const c = `sizing ${z.people / 1000}k`;
+  const people = `${z.people.toLocaleString('en')} people`;
+  rows.push(
+    {
+      ...info(
+        c,
+        `/teamhealth digest of a lead of ${SETTINGS.history.teams} teams (measured): until the reply`,
+        digest,
+        ' ms',
+        0,
+      ),
+      spread: `${range(digest, ' ms', 0)}; cold ${fmt(sizing.digestColdMs, ' ms', 0)}; ${sizing.digestBlocks} blocks`,
+    },
+    {
+      case: c,
+      measure: 'RSS peak over those digests (measured)',
+      median: fmt(sizing.end.peakRss / MB, ' MB', 0),
+      spread: `${fmt(sizing.idle.rss / MB, ' MB', 0)} before them`,
+      target: '',
+      result: '',
+    },
+    {
+      case: c,
+      measure: `${people}, one round: invites at ${budgets['chat.postMessage']}/min (chat.postMessage budget)`,
+      median: fmt(invitesH, ' h', 1),
+      spread:
+        fanoutRatio === undefined
+          ? 'least time'
+          : `x${fanoutRatio.toFixed(2)} measured pacing: ${fmt(invitesH * fanoutRatio, ' h', 1)}`,
+      target: '',
+      result: '',
+    },
+    {
+      case: c,
+      measure: `same round: "recorded" / "closed" DM updates at ${budgets['chat.update']}/min (chat.update, Tier 3)`,
+      median: fmt(recordedH + closedH, ' h', 1),
+      spread: `${fmt(recordedH, ' h', 1)} + ${fmt(closedH, ' h', 1)} (response rate ${fmt(rate * 100, ' %', 0)})`,
+      target: '',
+      result: '',
+    },
+    {
+      case: c,
+      measure: `database growth a year (${z.roundsPerYear} rounds, ${fmt(perAnswer, ' B', 0)} a stored answer)`,
+      median: fmt(bytesPerYear / MB, ' MB', 0),
+      spread: `${fmt(keptBytes / MB, ' MB', 0)} kept at ${config.retentionWeeks} weeks of retention`,
+      target: '',
+      result: '',
+    },
+    {
+      case: c,
+      measure: 'privacy rewrite (VACUUM) of that file, blocking (scaled from this run)',
+      median: fmt(vacuumKeptMs / 1000, ' s', 1),
+      spread: `${fmt(history.vacuumMs, ' ms', 0)} for ${fmt(historyBytes / MB, ' MB', 0)} here`,
+      target: '',
+      result: '',
+    },
+  );
+  results.sizing = {
+    assumptions: {
+      ...z,
+      responseRate: round(rate, 3),
+      budgetsPerMinute: budgets,
+      retentionWeeks: config.retentionWeeks,
+    },
+    measured: {
+      digestTeams: SETTINGS.history.teams,
+      digestReplyMs: spJson(digest, 1),
+      digestColdMs: round(sizing.digestColdMs, 1),
+      digestBlocks: sizing.digestBlocks,
+      stallMs: round(sizing.stallMs, 1),
+      rssBeforeMb: round(sizing.idle.rss / MB, 1),
+      peakRssMb: round(sizing.end.peakRss / MB, 1),
+    },
+    projected: {
+      invitesHours: round(invitesH, 2),
+      invitesHoursAtMeasuredPacing: fanoutRatio === undefined ? null : round(invitesH * fanoutRatio, 2),
+      dmUpdateHours: round(recordedH + closedH, 2),
+      databaseMbPerYear: round(bytesPerYear / MB, 0),
+      databaseMbKept: round(keptBytes / MB, 0),
+      vacuumSecondsKept: round(vacuumKeptMs / 1000, 1),
+    },
+  };
+}
+
 // The worst event-loop delay per case (over all its runs), in the app and, where it ran too, the bare app.
 if (report && wants('report')) stallRow('reports', report.stalls.report.appMs, report.stalls.report.bareMs);
 if (report && wants('digest')) stallRow('digests', report.stalls.digest.appMs);
@@ -464,6 +591,7 @@ if (fanout.length > 0)
 const worst = (runs: StormRun[], k: 'appStallMs' | 'bareStallMs') => Math.max(...runs.map((r) => r[k]));
 if (storm.length > 0) stallRow('submit storm', worst(storm, 'appStallMs'), worst(storm, 'bareStallMs'));
 if (wave.length > 0) stallRow('submit waves', worst(wave, 'appStallMs'), worst(wave, 'bareStallMs'));
+if (sizing) stallRow(`digests of a lead of ${SETTINGS.history.teams} teams`, sizing.stallMs);
 results.eventLoopWorstDelayMs = { target: `<= ${ABSOLUTE.stallMs} ms (reported)`, cases: stalls };
 
 // ---- output -------------------------------------------------------------------------------------------
