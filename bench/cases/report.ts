@@ -1,6 +1,6 @@
 import { startFakeSlack } from '../../tools/fakeSlack.ts';
 import { slashCommandBody } from '../../tools/signing.ts';
-import { type Host, startFlags, startHost } from '../lib/child.ts';
+import { type Host, type Memory, startHost } from '../lib/child.ts';
 import { signedPost } from '../lib/client.ts';
 import { appEnv, SECRET, sleep, withTimeout } from '../lib/common.ts';
 import { leadId, managerOf, teamSlug } from '../lib/history.ts';
@@ -19,28 +19,34 @@ export interface ReportRun {
   replyP99: number;
 }
 
-export interface Memory {
-  rss: number;
-  peakRss: number;
-  rssAnon: number;
-  rssFile: number;
-  heapUsed: number;
-  heapTotal: number;
+/** The worst event-loop delay of the app (and of the bare app, where it ran the same work) in a phase. */
+export interface Stall {
+  appMs: number;
+  bareMs?: number;
 }
 
 export interface ReportCase {
   runs: ReportRun[];
-  /** Building the digest of a lead with 200 teams in the app process: the first (cold), then warm runs. */
+  /** The `/teamhealth digest` of a lead with 200 teams: until its reply arrived, first after start (cold), then warm. */
   digestColdMs: number;
   digestMs: number[];
   digestTeams: number;
-  /** The app process right after start (history opened, nothing read) and after all of the above. */
+  /** Closing a round on the full history: the close's reply, and a report sent right after it (behind the privacy rewrite). */
+  closeReplyMs: number;
+  reportBehindScrubAckMs: number;
+  stalls: { report: Stall; digest: Stall; maintenance: Stall };
+  /**
+   * The app process two seconds after start (its peak: the start), after the reports and digests, and
+   * at the end, after the close (its peak: from the start's end to here).
+   */
   idle: Memory;
   loaded: Memory;
+  end: Memory;
 }
 
 export interface ReportOptions {
   historyPath: string;
+  dir: string;
   teams: number;
   leads: number;
   runs: number;
@@ -56,7 +62,8 @@ export interface ReportOptions {
  * `/teamhealth report <team>` by the team's manager, over signed HTTP, against the app on the generated
  * history and against a bare Bolt app, in the same run: requests alternate between the two (so both see
  * the same machine), one at a time, a short pause after each. Ack time is the HTTP response; the reply
- * time is until the report reached the response_url.
+ * time is until the report reached the response_url. Then lead digests, then privacy maintenance on the
+ * full database: a round opened and closed by hand, which rewrites the file (VACUUM).
  */
 export async function reportCase(o: ReportOptions): Promise<ReportCase> {
   const arrivals = new Map<string, (at: number) => void>();
@@ -69,24 +76,20 @@ export async function reportCase(o: ReportOptions): Promise<ReportCase> {
   let seq = 0;
   const hosts: Host[] = [];
   try {
-    const flags = startFlags();
-    const app = await startHost('app', appEnv(o.historyPath, fake.url), flags);
+    const app = await startHost('app', appEnv(o.historyPath, fake.url), o.dir);
     hosts.push(app);
-    const bare = await startHost('bare', appEnv(o.historyPath, fake.url), flags);
+    const bare = await startHost('bare', appEnv(o.historyPath, fake.url), o.dir);
     hosts.push(bare);
-    const idle = await app.request<Memory & Record<string, unknown>>('memory');
+    // The start settles (Bolt's auth.test, the first tick, compiling what the first requests need), then
+    // the peak starts again: the work below is measured apart from the start.
+    await sleep(2000);
+    const idle = await app.memory();
+    await app.resetPeak();
 
-    const digest = async (lead: string) => {
-      const d = await app.request<{ ms: number; blocks: number }>('digest', lead);
-      if (d.blocks === 0) throw new Error('empty digest');
-      return d.ms;
-    };
-    const digestColdMs = await digest(leadId(1));
-
-    /** One signed slash command; resolves to the ack time and, for the app, the time to its reply. */
-    const command = async (host: Host, userId: string, text: string, reply: boolean) => {
+    /** Sends one signed slash command; resolves once acknowledged, with the ack time and the reply to come. */
+    const send = async (host: Host, userId: string, text: string, reply: boolean) => {
       const id = `r${++seq}`;
-      const replied = reply
+      const arrived = reply
         ? new Promise<number>((resolve) => arrivals.set(id, resolve))
         : Promise.resolve(Number.NaN);
       const body = slashCommandBody({ text, userId, responseUrl: fake.responseUrl(id) });
@@ -94,9 +97,18 @@ export async function reportCase(o: ReportOptions): Promise<ReportCase> {
       const res = await signedPost(host.url, body, SECRET);
       const ack = performance.now() - started;
       if (res.status !== 200 || res.text !== '') throw new Error(`ack answered ${res.status} ${res.text}`);
-      const at = await withTimeout(replied, 15_000, `reply to ${text}`);
-      arrivals.delete(id);
-      return { ack, reply: at - started, id };
+      const replied = withTimeout(arrived, 15_000, `reply to ${text}`).then((at) => {
+        arrivals.delete(id);
+        const body = reply ? (fake.calls.find((c) => c.responseUrlId === id)?.body ?? {}) : {};
+        return { ms: at - started, text: messageTextOf(body) };
+      });
+      return { ack, replied };
+    };
+    /** One signed slash command: its ack time and, when asked, the time until its reply and its text. */
+    const command = async (host: Host, userId: string, text: string, reply: boolean) => {
+      const { ack, replied } = await send(host, userId, text, reply);
+      const r = await replied;
+      return { ack, reply: r.ms, text: r.text };
     };
     const report = (host: Host, isApp: boolean) => {
       const t = rng.int(1, o.teams);
@@ -105,10 +117,16 @@ export async function reportCase(o: ReportOptions): Promise<ReportCase> {
 
     // The reply must be the team's report, not a refusal or an empty history.
     const first = await report(app, true);
-    const text = messageTextOf(fake.calls.find((c) => c.responseUrlId === first.id)?.body ?? {});
-    if (!/Energy/.test(text) || /Only the manager|no closed round/.test(text)) {
-      throw new Error(`the report command did not answer with a report:\n${text.slice(0, 400)}`);
+    if (!/Energy/.test(first.text) || /Only the manager|no closed round/.test(first.text)) {
+      throw new Error(`the report command did not answer with a report:\n${first.text.slice(0, 400)}`);
     }
+    const digest = async (lead: string) => {
+      const d = await command(app, lead, 'digest', true);
+      if (!/team-\d{4}/.test(d.text))
+        throw new Error(`the digest command answered:\n${d.text.slice(0, 400)}`);
+      return d.reply;
+    };
+    const digestColdMs = await digest(leadId(1));
 
     const pair = async (appFirst: boolean) => {
       if (appFirst) {
@@ -125,6 +143,7 @@ export async function reportCase(o: ReportOptions): Promise<ReportCase> {
       await pair(true);
       await sleep(o.gapMs);
     }
+    await Promise.all([app.loopDelay(), bare.loopDelay()]);
     const runs: ReportRun[] = [];
     for (let r = 0; r < o.runs; r++) {
       const appAcks: number[] = [];
@@ -149,27 +168,44 @@ export async function reportCase(o: ReportOptions): Promise<ReportCase> {
         replyP99: percentile(replies, 99),
       });
     }
+    const [appReport, bareReport] = await Promise.all([app.loopDelay(), bare.loopDelay()]);
 
+    o.progress.detail('digests');
     const digestMs: number[] = [];
     for (let r = 0; r < o.digestRuns; r++) digestMs.push(await digest(leadId((r % o.leads) + 1)));
     const digestTeams = Math.ceil(o.teams / o.leads);
-    const loaded = await app.request<Memory & Record<string, unknown>>('memory');
+    const appDigest = await app.loopDelay();
+    const loaded = await app.memory();
 
-    const pick = (m: Memory): Memory => ({
-      rss: m.rss,
-      peakRss: m.peakRss,
-      rssAnon: m.rssAnon,
-      rssFile: m.rssFile,
-      heapUsed: m.heapUsed,
-      heapTotal: m.heapTotal,
-    });
+    // Privacy maintenance on the full history: a round opened and closed by hand. The close rewrites the
+    // file right after its acknowledgement; a report asked for at that moment waits behind the rewrite.
+    o.progress.detail('a round opened and closed: the privacy rewrite of the whole file');
+    const team = 1;
+    const opened = await command(app, managerOf(team), `checkin ${teamSlug(team)}`, true);
+    if (!/is open/.test(opened.text)) throw new Error(`checkin answered:\n${opened.text.slice(0, 300)}`);
+    const close = await send(app, managerOf(team), `close ${teamSlug(team)}`, true);
+    const behind = await report(app, true);
+    const closed = await close.replied;
+    if (!/Closed round/.test(closed.text)) throw new Error(`close answered:\n${closed.text.slice(0, 300)}`);
+    await sleep(1000);
+    const appMaintenance = await app.loopDelay();
+    const end = await app.memory();
+
     return {
       runs,
       digestColdMs,
       digestMs,
       digestTeams,
-      idle: pick(idle),
-      loaded: pick(loaded),
+      closeReplyMs: closed.ms,
+      reportBehindScrubAckMs: behind.ack,
+      stalls: {
+        report: { appMs: appReport.maxMs, bareMs: bareReport.maxMs },
+        digest: { appMs: appDigest.maxMs },
+        maintenance: { appMs: appMaintenance.maxMs },
+      },
+      idle,
+      loaded,
+      end,
     };
   } finally {
     for (const h of hosts) await h.stop();

@@ -4,9 +4,9 @@ import Database from 'better-sqlite3';
 import { DIMENSIONS } from '../../src/domain/dimensions.ts';
 import { startFakeSlack } from '../../tools/fakeSlack.ts';
 import { interactionBody, viewSubmissionPayload } from '../../tools/signing.ts';
-import { startFlags, startHost } from '../lib/child.ts';
-import { signedPost } from '../lib/client.ts';
-import { appEnv, pool, SECRET, sleep, workDir } from '../lib/common.ts';
+import { type Host, startHost } from '../lib/child.ts';
+import { post, type Signed, sign } from '../lib/client.ts';
+import { appEnv, pool, SECRET, workDir } from '../lib/common.ts';
 import { fakeLimits } from '../lib/limits.ts';
 import { buildOrg } from '../lib/org.ts';
 import type { Progress } from '../lib/progress.ts';
@@ -15,39 +15,51 @@ import { percentile } from '../lib/stats.ts';
 
 export interface StormRun {
   submissions: number;
-  ackP50: number;
-  ackP99: number;
-  ackMax: number;
-  /** Answered HTTP 200 with no errors: from then on the answer must be stored. */
+  appAckP50: number;
+  appAckP99: number;
+  appAckMax: number;
+  bareAckP50: number;
+  bareAckP99: number;
+  /** Answered HTTP 200 with no errors by the app: from then on the answer must be stored. */
   acknowledged: number;
   /** Acknowledged answers missing from the database afterwards. */
   lost: number;
   /** Answers stored beyond those acknowledged (must be 0 too). */
   extra: number;
-  elapsedMs: number;
-  /** The longest the app's event loop was blocked during the storm. */
-  loopBlockedMaxMs: number;
+  /** The app's time for all its submissions, and answers stored per second over it. */
+  appElapsedMs: number;
+  /** The longest the event loop of each app was blocked during the run. */
+  appStallMs: number;
+  bareStallMs: number;
+}
+
+export interface StormOptions {
+  teams: number;
+  size: number;
+  /** Submissions sent to one app before the other takes its turn with the same bodies. */
+  chunk: number;
+  /** Of a chunk, at most this many in flight: `chunk` = `inFlight` fires a whole wave at one instant. */
+  inFlight: number;
+  budgets: Record<string, string>;
+  seed: number;
+  progress: Progress;
+  label: string;
 }
 
 const radio = (v: number) => ({ answer: { type: 'radio_buttons', selected_option: { value: String(v) } } });
 
 /**
- * Every invitee of `teams` open rounds submits the check-in modal once, `concurrency` submissions in
- * flight at a time, in a seeded random order. First, one more team's worth of submissions (50) warms the
- * app and opens the connections, as a proxy in front of the app or Slack's keep-alive would hold them.
+ * Every invitee of `teams` open rounds submits the check-in modal once, in a seeded random order, to
+ * teamhealth and — the same signed bodies — to a bare Bolt app that only acks, in the same run. The
+ * submissions go in chunks, taking turns (which app goes first alternates), with at most `inFlight` of a
+ * chunk in flight: 250 / 50 is a steady storm of 50 concurrent requests; 50 / 50 is a wave, fifty
+ * members pressing Submit at the same instant, the next wave once all fifty are acknowledged. First, one
+ * more chunk (its own teams) warms both apps and opens the connections, as a proxy in front of the app or
+ * Slack's keep-alive would hold them.
  */
-export async function stormCase(o: {
-  teams: number;
-  size: number;
-  concurrency: number;
-  budgets: Record<string, string>;
-  seed: number;
-  run: number;
-  runs: number;
-  progress: Progress;
-}): Promise<StormRun> {
+export async function stormCase(o: StormOptions): Promise<StormRun> {
   const dir = workDir();
-  const warmTeams = Math.ceil(o.concurrency / o.size);
+  const warmTeams = Math.ceil(o.chunk / o.size);
   const org = buildOrg(join(dir, 'storm.db'), { teams: o.teams + warmTeams, size: o.size, mode: 'open' });
   const rng = seeded(o.seed);
   const body = (userId: string, team: number) => {
@@ -70,50 +82,67 @@ export async function stormCase(o: {
     .map((x) => body(x.m, x.team));
 
   const fake = await startFakeSlack({ rateLimits: fakeLimits });
-  const host = await startHost('app', appEnv(org.path, fake.url, o.budgets), startFlags());
-  const acks: number[] = [];
-  let acknowledged = 0;
-  const refusals: string[] = [];
-  const submit = async (b: string, measured: boolean) => {
-    const t0 = performance.now();
-    const res = await signedPost(host.url, b, SECRET);
-    const ms = performance.now() - t0;
-    if (res.status === 200 && res.text === '') acknowledged++;
-    else refusals.push(`${res.status} ${res.text.slice(0, 200)}`);
-    if (measured) acks.push(ms);
-  };
+  const hosts: Host[] = [];
   try {
-    await pool(warm.length, o.concurrency, (i) => submit(warm[i] as string, false));
-    await sleep(100);
-    await host.request('loopDelay');
-    const started = performance.now();
-    await pool(storm.length, o.concurrency, async (i) => {
-      await submit(storm[i] as string, true);
-      if (acks.length % 50 === 0) o.progress.detail(`run ${o.run}/${o.runs}: ${acks.length}/${storm.length}`);
-    });
-    const elapsedMs = performance.now() - started;
-    const { maxMs } = await host.request<{ maxMs: number }>('loopDelay');
+    const app = await startHost('app', appEnv(org.path, fake.url, o.budgets), dir);
+    hosts.push(app);
+    const bare = await startHost('bare', appEnv(org.path, fake.url), dir);
+    hosts.push(bare);
+    const acks = { app: [] as number[], bare: [] as number[] };
+    let acknowledged = 0;
+    let appElapsedMs = 0;
+    const refusals: string[] = [];
+    /** Sends the signed chunk to one app, `inFlight` at a time; records each ack time when `measured`. */
+    const send = async (host: Host, chunk: Signed[], measured: boolean) => {
+      const isApp = host === app;
+      const started = performance.now();
+      await pool(chunk.length, o.inFlight, async (i) => {
+        const t0 = performance.now();
+        const res = await post(host.url, chunk[i] as Signed);
+        const ms = performance.now() - t0;
+        if (res.status === 200 && res.text === '') {
+          if (isApp) acknowledged++;
+        } else refusals.push(`${isApp ? 'app' : 'bare'}: ${res.status} ${res.text.slice(0, 200)}`);
+        if (measured) acks[isApp ? 'app' : 'bare'].push(ms);
+      });
+      if (isApp && measured) appElapsedMs += performance.now() - started;
+    };
+    const turn = async (bodies: string[], appFirst: boolean, measured: boolean) => {
+      const signed = bodies.map((b) => sign(b, SECRET));
+      for (const host of appFirst ? [app, bare] : [bare, app]) await send(host, signed, measured);
+    };
+
+    await turn(warm, true, false);
+    await Promise.all([app.loopDelay(), bare.loopDelay()]);
+    for (let at = 0, k = 0; at < storm.length; at += o.chunk, k++) {
+      o.progress.detail(`${o.label}: ${at}/${storm.length}`);
+      await turn(storm.slice(at, at + o.chunk), k % 2 === 0, true);
+    }
+    const [appStall, bareStall] = await Promise.all([app.loopDelay(), bare.loopDelay()]);
     if (refusals.length > 0) throw new Error(`submissions refused: ${refusals.slice(0, 3).join(' | ')}`);
-    await host.stop();
+    for (const h of hosts) await h.stop();
     const db = new Database(org.path, { readonly: true });
     const count = (sql: string) => (db.prepare(sql).get() as { n: number }).n;
-    const stored = count('SELECT count(*) AS n FROM responses');
+    const stored = count('SELECT count(*) AS n FROM answer_slots WHERE used = 1');
     const answered = count('SELECT count(*) AS n FROM invites WHERE answered = 1');
     db.close();
     if (answered !== stored) throw new Error(`${answered} invites answered but ${stored} answers stored`);
     return {
       submissions: storm.length,
-      ackP50: percentile(acks, 50),
-      ackP99: percentile(acks, 99),
-      ackMax: Math.max(...acks),
+      appAckP50: percentile(acks.app, 50),
+      appAckP99: percentile(acks.app, 99),
+      appAckMax: Math.max(...acks.app),
+      bareAckP50: percentile(acks.bare, 50),
+      bareAckP99: percentile(acks.bare, 99),
       acknowledged: acknowledged - warm.length,
       lost: Math.max(0, acknowledged - stored),
       extra: Math.max(0, stored - acknowledged),
-      elapsedMs,
-      loopBlockedMaxMs: maxMs,
+      appElapsedMs,
+      appStallMs: appStall.maxMs,
+      bareStallMs: bareStall.maxMs,
     };
   } finally {
-    await host.stop();
+    for (const h of hosts) await h.stop();
     await fake.close();
     rmSync(dir, { recursive: true, force: true });
   }

@@ -1,76 +1,122 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
+import { freePort, npmStartArgs } from '../../test/support/process.ts';
+import { sleep } from './common.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
 /**
- * The node flags `npm start` runs the app with (`tsx <flags> src/main.ts`), so the bench measures the
+ * The node flags `npm start` runs the app with (`node <flags> dist/main.js`), so the bench measures the
  * app as it is deployed. BENCH_NODE_FLAGS overrides them (to compare).
  */
 export function startFlags(): string[] {
   if (process.env.BENCH_NODE_FLAGS !== undefined)
     return process.env.BENCH_NODE_FLAGS.split(' ').filter(Boolean);
-  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
-    scripts?: { start?: string };
-  };
-  const words = (pkg.scripts?.start ?? '').split(/\s+/);
-  return words.slice(words.indexOf('tsx') + 1).filter((w) => w.startsWith('--'));
+  return npmStartArgs().filter((w) => w.startsWith('--'));
+}
+
+/** Compiles the app as `npm install` does (`npm run build`), so the bench runs the current sources. */
+export function build(): void {
+  const res = spawnSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, encoding: 'utf8' });
+  if (res.status !== 0) throw new Error(`npm run build failed:\n${res.stdout}${res.stderr}`);
+}
+
+export interface LoopDelay {
+  /** The longest the event loop was blocked since the previous ask (or since the app started listening). */
+  maxMs: number;
+  p99Ms: number;
+}
+
+export interface Memory {
+  rss: number;
+  peakRss: number;
+  rssAnon: number;
+  rssFile: number;
+  heapUsed: number;
+  heapTotal: number;
 }
 
 export interface Host {
   child: ChildProcess;
   /** `http://127.0.0.1:PORT/slack/events` */
   url: string;
-  request<T extends Record<string, unknown>>(type: string, arg?: string): Promise<T>;
+  /** The worst event-loop delay since the last call (the probe then starts a new window). */
+  loopDelay(): Promise<LoopDelay>;
+  memory(): Promise<Memory>;
+  /** From now on, the peak RSS counts from the current RSS. */
+  resetPeak(): Promise<void>;
+  /** SIGTERM, as a service manager stops it; resolves once it exited. */
   stop(): Promise<void>;
 }
 
-/** Starts bench/lib/host.ts (`app` or `bare`) in its own node process and waits until it listens. */
+/**
+ * Starts an app under test in its own process, the way `npm start` starts it: plain node with the start
+ * flags, running the build output — `app` is dist/main.js itself, `bare` a Bolt app that only acks
+ * (bench/lib/bare.mjs). Both get the bench's probe preloaded (bench/lib/probe.mjs: event-loop delay and
+ * memory over IPC). The working directory is `cwd` (not the project, whose .env main.js would read).
+ * Resolves once GET /health answers.
+ */
 export async function startHost(
   mode: 'app' | 'bare',
   env: Record<string, string>,
-  nodeArgs: string[] = [],
+  cwd: string,
+  nodeArgs: string[] = startFlags(),
 ): Promise<Host> {
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'bench/lib/host.ts', mode], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
-    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-  });
+  const port = await freePort();
+  const entry = mode === 'app' ? join(ROOT, 'dist', 'main.js') : join(ROOT, 'bench', 'lib', 'bare.mjs');
+  const child = spawn(
+    process.execPath,
+    [...nodeArgs, '--import', join(ROOT, 'bench', 'lib', 'probe.mjs'), entry],
+    {
+      cwd,
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env, PORT: String(port) },
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    },
+  );
   let err = '';
   child.stderr?.on('data', (d: Buffer) => {
     err += d.toString();
   });
+  let exited = false;
+  const exit = new Promise<void>((resolve) =>
+    child.once('exit', () => {
+      exited = true;
+      resolve();
+    }),
+  );
+  const base = `http://127.0.0.1:${port}`;
+  for (const started = Date.now(); ; await sleep(20)) {
+    if (exited) throw new Error(`bench ${mode} exited at start: ${err}`);
+    if (Date.now() - started > 30_000) throw new Error(`bench ${mode} did not answer /health: ${err}`);
+    const ok = await fetch(`${base}/health`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ok) break;
+  }
   let seq = 0;
   const waiting = new Map<number, (v: Record<string, unknown>) => void>();
-  const port = await new Promise<number>((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`bench host (${mode}) exited ${code}: ${err}`)));
-    child.on('message', (m: { id?: number; type?: string; port?: number }) => {
-      if (m.type === 'ready') resolve(m.port as number);
-      else if (m.id !== undefined) {
-        waiting.get(m.id)?.(m);
-        waiting.delete(m.id);
-      }
+  child.on('message', (m: { id?: number }) => {
+    if (m.id === undefined) return;
+    waiting.get(m.id)?.(m);
+    waiting.delete(m.id);
+  });
+  const ask = <T>(probe: string) =>
+    new Promise<T>((resolve, reject) => {
+      if (exited) return reject(new Error(`bench ${mode} has exited: ${err}`));
+      const id = ++seq;
+      waiting.set(id, (v) => resolve(v as T));
+      child.send({ probe, id });
     });
-  });
-  child.removeAllListeners('exit');
-  child.once('exit', (code) => {
-    if (code !== 0 && waiting.size > 0) process.stderr.write(`bench host (${mode}) exited ${code}: ${err}\n`);
-  });
   return {
     child,
-    url: `http://127.0.0.1:${port}/slack/events`,
-    request: <T extends Record<string, unknown>>(type: string, arg?: string) =>
-      new Promise<T>((resolve) => {
-        const id = ++seq;
-        waiting.set(id, (v) => resolve(v as T));
-        child.send({ id, type, arg });
-      }),
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null || child.signalCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.send({ id: ++seq, type: 'stop' });
-      }),
+    url: `${base}/slack/events`,
+    loopDelay: () => ask<LoopDelay>('loopDelay'),
+    memory: () => ask<Memory>('memory'),
+    resetPeak: () => ask<void>('resetPeak'),
+    stop: async () => {
+      if (!exited) child.kill('SIGTERM');
+      await exit;
+    },
   };
 }

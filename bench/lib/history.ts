@@ -1,4 +1,5 @@
 import { DIMENSIONS } from '../../src/domain/dimensions.ts';
+import { WEEKDAYS } from '../../src/domain/schedule.ts';
 import { openDatabase } from '../../src/store/db.ts';
 import { scrubNow } from '../../src/store/scrub.ts';
 import { seeded } from './rng.ts';
@@ -46,6 +47,8 @@ const NOTES = [
  * Writes `teams` x `rounds` weekly closed rounds straight into a fresh database (the app's own schema),
  * with prepared statements in large transactions. Each team has 4-10 members, a response rate of its
  * own and per-dimension levels that drift from week to week, so reports and flags have real work to do.
+ * A steady state, as an app started on it finds it: no round or digest is due for days (schedules fall
+ * two days from now) and no round is old enough for retention yet. The app's tick still runs every minute.
  */
 export function buildHistory(path: string, shape: HistoryShape, now: Date = new Date()): History {
   const started = performance.now();
@@ -54,26 +57,28 @@ export function buildHistory(path: string, shape: HistoryShape, now: Date = new 
   db.pragma('synchronous = OFF');
   const insTeam = db.prepare(
     `INSERT INTO teams (id, slug, manager_id, lead_id, weekday, time, timezone, schedule_since)
-     VALUES (?, ?, ?, ?, 'mon', '10:00', 'UTC', ?)`,
+     VALUES (?, ?, ?, ?, ?, ?, 'UTC', ?)`,
   );
   const insMember = db.prepare('INSERT INTO members (team_id, user_id) VALUES (?, ?)');
+  // Closed rounds as the app leaves them: distributions when shown (under the threshold of 5), notes apart.
   const insRound = db.prepare(
-    `INSERT INTO rounds (id, team_id, number, slot, opened_at, remind_at, closes_at, reminded, closed_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?)`,
+    `INSERT INTO rounds (id, team_id, number, slot, opened_at, remind_at, closes_at, reminded, closed_at,
+       min_responses, answers_open, live_at, tally)
+     VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, 5, 1, ?, ?)`,
   );
   const insInvite = db.prepare(
     'INSERT INTO invites (round_id, user_id, answered, dm_channel, dm_ts) VALUES (?, ?, ?, ?, ?)',
   );
-  const insResponse = db.prepare(
-    `INSERT INTO responses (round_id, id, energy, boundaries, ownership, recognition, note)
-     VALUES (?, ?, ?, ?, ?, ?, ?)`,
-  );
+  const insNote = db.prepare('INSERT INTO notes (round_id, id, note) VALUES (?, ?, ?)');
   const insLead = db.prepare(
-    "INSERT INTO lead_settings (lead_id, weekday, time, timezone, since) VALUES (?, 'mon', '09:00', 'UTC', ?)",
+    "INSERT INTO lead_settings (lead_id, weekday, time, timezone, since) VALUES (?, ?, ?, 'UTC', ?)",
   );
+  const slot = new Date(now.getTime() + 2 * 24 * HOUR);
+  const weekday = WEEKDAYS[(slot.getUTCDay() + 6) % 7] as string;
+  const time = `${String(slot.getUTCHours()).padStart(2, '0')}:00`;
 
-  // The latest round closed last week; the first one `rounds` weeks before it.
-  const lastOpen = Math.floor(now.getTime() / WEEK) * WEEK - WEEK;
+  // The latest round opened a week ago; the first one `rounds` weeks before it.
+  const lastOpen = Math.floor(now.getTime() / HOUR) * HOUR - WEEK;
   const firstOpen = lastOpen - (shape.rounds - 1) * WEEK;
   let roundId = 0;
   let invites = 0;
@@ -87,12 +92,40 @@ export function buildHistory(path: string, shape: HistoryShape, now: Date = new 
       const size = rng.int(4, 10);
       const rate = 0.65 + rng.next() * 0.3;
       const levels = DIMENSIONS.map(() => 3.1 + rng.next() * 1.2);
-      insTeam.run(t, teamSlug(t), managerOf(t), leadId(((t - 1) % shape.leads) + 1), firstOpen - WEEK);
+      insTeam.run(
+        t,
+        teamSlug(t),
+        managerOf(t),
+        leadId(((t - 1) % shape.leads) + 1),
+        weekday,
+        time,
+        firstOpen - WEEK,
+      );
       const members = Array.from({ length: size }, (_, i) => memberId(t, i + 1));
       for (const m of members) insMember.run(t, m);
       for (let r = 1; r <= shape.rounds; r++) {
         roundId++;
         const opened = firstOpen + (r - 1) * WEEK;
+        // Levels drift and pull back towards the middle: trends, dips and the odd flag.
+        for (let d = 0; d < levels.length; d++) {
+          const level = levels[d] as number;
+          levels[d] = Math.min(4.8, Math.max(1.6, level + rng.normal() * 0.12 + (3.6 - level) * 0.03));
+        }
+        const counts = levels.map(() => [0, 0, 0, 0, 0]);
+        const roundNotes: string[] = [];
+        const answered = members.map(() => rng.chance(rate));
+        for (const yes of answered) {
+          if (!yes) continue;
+          answers++;
+          const note = rng.chance(0.08) ? rng.pick(NOTES) : null;
+          if (note) roundNotes.push(note);
+          levels.forEach((l, d) => {
+            const dist = counts[d] as number[];
+            const s = clamp(l + rng.normal() * 0.9);
+            dist[s - 1] = (dist[s - 1] ?? 0) + 1;
+          });
+        }
+        const shown = answered.filter(Boolean).length >= 5;
         insRound.run(
           roundId,
           t,
@@ -102,22 +135,22 @@ export function buildHistory(path: string, shape: HistoryShape, now: Date = new 
           opened + 24 * HOUR,
           opened + 72 * HOUR,
           opened + 72 * HOUR,
+          opened,
+          shown ? JSON.stringify(counts) : null,
         );
-        // Levels drift and pull back towards the middle: trends, dips and the odd flag.
-        for (let d = 0; d < levels.length; d++) {
-          const level = levels[d] as number;
-          levels[d] = Math.min(4.8, Math.max(1.6, level + rng.normal() * 0.12 + (3.6 - level) * 0.03));
-        }
-        for (const m of members) {
-          const answered = rng.chance(rate);
+        members.forEach((m, i) => {
           invites++;
-          insInvite.run(roundId, m, answered ? 1 : 0, `D${m}`, `1700000000.${String(++ts).padStart(6, '0')}`);
-          if (!answered) continue;
-          answers++;
-          const note = rng.chance(0.08) ? rng.pick(NOTES) : null;
-          if (note) notes++;
-          const s = levels.map((l) => clamp(l + rng.normal() * 0.9));
-          insResponse.run(roundId, rng.bytes(16), s[0], s[1], s[2], s[3], note);
+          insInvite.run(
+            roundId,
+            m,
+            answered[i] ? 1 : 0,
+            `D${m}`,
+            `1700000000.${String(++ts).padStart(6, '0')}`,
+          );
+        });
+        if (shown) {
+          notes += roundNotes.length;
+          for (const note of roundNotes) insNote.run(roundId, rng.bytes(16), note);
         }
       }
     }
@@ -125,7 +158,7 @@ export function buildHistory(path: string, shape: HistoryShape, now: Date = new 
   const BATCH = 50;
   for (let t = 1; t <= shape.teams; t += BATCH) insertTeams(t, Math.min(shape.teams, t + BATCH - 1));
   db.transaction(() => {
-    for (let l = 1; l <= shape.leads; l++) insLead.run(leadId(l), firstOpen);
+    for (let l = 1; l <= shape.leads; l++) insLead.run(leadId(l), weekday, time, firstOpen);
   })();
   // As the app leaves it after a close: rewritten in key order, WAL emptied. The first VACUUM packs
   // the freshly inserted rows; the second is timed, as the app's scrub would find the file.

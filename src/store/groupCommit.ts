@@ -10,6 +10,12 @@ interface Queued {
 
 export type GroupCommit = <T>(unit: () => T) => Promise<T>;
 
+/** Units queued for a commit and not yet committed, per database (over all its group commits). */
+const queued = new WeakMap<Db, number>();
+
+/** How many write units are waiting for their group commit on `db`. */
+export const queuedCommits = (db: Db): number => queued.get(db) ?? 0;
+
 /**
  * Commits the write units that arrive in the same turn of the event loop in one transaction, so a burst
  * of answers shares one fsync (the database syncs every commit, `synchronous = FULL`) instead of paying
@@ -23,6 +29,7 @@ export function groupCommit(db: Db): GroupCommit {
   const flush = (): void => {
     const batch = queue;
     queue = [];
+    queued.set(db, queuedCommits(db) - batch.length);
     const settled: Settled[] = [];
     try {
       db.transaction(() => {
@@ -50,6 +57,7 @@ export function groupCommit(db: Db): GroupCommit {
   return <T>(unit: () => T): Promise<T> =>
     new Promise<T>((resolve, reject) => {
       queue.push({ unit, resolve: resolve as (value: unknown) => void, reject });
+      queued.set(db, queuedCommits(db) + 1);
       if (queue.length === 1) setImmediate(flush);
     });
 }

@@ -1,6 +1,7 @@
 import { errorMessage, type Logger } from '../log.ts';
 import { backgroundTimer } from '../timer.ts';
 import type { Db } from './db.ts';
+import { queuedCommits } from './groupCommit.ts';
 
 /**
  * Empties the write-ahead log into the database file. Until then the WAL keeps each commit whole — an
@@ -70,5 +71,31 @@ export function scrubSoon(db: Db, log: Logger): void {
   });
 }
 
-/** After an acknowledged answer: the commit that paired it with its invite leaves the WAL at once. */
-export const scrubAfterAnswer = scrubSoon;
+/**
+ * The longest an emptying of the WAL after answers waits for answers already queued for their commit (a
+ * burst keeps the loop busy for a few milliseconds; this only bounds a never-ending one).
+ */
+export const CHECKPOINT_MAX_WAIT_MS = 100;
+
+const afterAnswers = new WeakSet<Db>();
+
+/**
+ * After acknowledged answers: the commit that paired each with its invite leaves the WAL at once — one
+ * checkpoint for the answers acknowledged together. Answers already queued for their commit go first
+ * (their members wait for the acknowledgement, and the same checkpoint then empties the log of them too),
+ * for at most CHECKPOINT_MAX_WAIT_MS.
+ */
+export function scrubAfterAnswer(db: Db, log: Logger): void {
+  if (afterAnswers.has(db)) return;
+  afterAnswers.add(db);
+  const since = performance.now();
+  const run = (): void => {
+    if (queuedCommits(db) > 0 && performance.now() - since < CHECKPOINT_MAX_WAIT_MS) {
+      setImmediate(run);
+      return;
+    }
+    afterAnswers.delete(db);
+    scrubNow(db, log);
+  };
+  setImmediate(run);
+}

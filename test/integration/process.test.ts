@@ -5,9 +5,11 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type FakeSlack, startFakeSlack } from '../../tools/fakeSlack.ts';
 import { type FakeSocketMode, startFakeSocketMode } from '../../tools/fakeSocketMode.ts';
 import { postSigned, slashCommandBody } from '../../tools/signing.ts';
-import { type AppProcess, freePort, startProcess } from '../support/process.ts';
+import { type AppProcess, freePort, npmStartArgs, startProcess } from '../support/process.ts';
 
 const SECRET = 'process-secret';
+/** Node's documented memory options: what `npm start` may pass (no loader, no internal V8 flags). */
+const STABLE_FLAGS = new Set(['--max-old-space-size', '--max-semi-space-size']);
 
 /** What a stopped start-up must look like: exit 1 within 10 s, one line, no stack trace. */
 async function expectOneLineExit(p: AppProcess, started: number): Promise<string> {
@@ -20,6 +22,8 @@ async function expectOneLineExit(p: AppProcess, started: number): Promise<string
   return lines[0] ?? '';
 }
 
+// `npm start` as deployed: the build output (dist/) under plain node, no loader. The other process tests
+// (crash, restart) run the sources through tsx.
 describe('npm start', () => {
   let fake: FakeSlack;
   let socket: FakeSocketMode;
@@ -37,26 +41,39 @@ describe('npm start', () => {
   // Each test programs its own failures; none may leak into the next.
   beforeEach(() => fake.reset());
 
+  it('runs the compiled app with plain node: no loader, no internal V8 flags', () => {
+    const args = npmStartArgs();
+    expect(args.at(-1)).toBe('dist/main.js');
+    // Only documented, stable node options; nothing that loads code (tsx, --import, --loader).
+    for (const flag of args.slice(0, -1)) expect(STABLE_FLAGS.has(flag.split('=')[0] ?? ''), flag).toBe(true);
+  });
+
   it('stops with one line naming the variable when the configuration is wrong', async () => {
-    const p = startProcess({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's', MIN_RESPONSES: '2' });
+    const p = startProcess(
+      { SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's', MIN_RESPONSES: '2' },
+      'compiled',
+    );
     const { code } = await p.exit();
     expect(code).toBe(1);
     const lines = p.output().trim().split('\n');
     expect(lines).toHaveLength(1);
     expect(lines[0]).toContain('MIN_RESPONSES');
     expect(lines[0]).toContain('.env');
-    expect(p.output()).not.toMatch(/\bat .*\.ts:\d+/);
+    expect(p.output()).not.toMatch(/\bat .*\.[jt]s:\d+/);
   });
 
   it('serves signed requests over HTTP, survives payload=null, and exits 0 on SIGTERM', async () => {
     const port = await freePort();
-    const p = startProcess({
-      SLACK_BOT_TOKEN: 'xoxb-1',
-      SLACK_SIGNING_SECRET: SECRET,
-      PORT: String(port),
-      DATABASE_PATH: join(dir, 'nested', 'app.db'),
-      SLACK_API_URL: fake.url,
-    });
+    const p = startProcess(
+      {
+        SLACK_BOT_TOKEN: 'xoxb-1',
+        SLACK_SIGNING_SECRET: SECRET,
+        PORT: String(port),
+        DATABASE_PATH: join(dir, 'nested', 'app.db'),
+        SLACK_API_URL: fake.url,
+      },
+      'compiled',
+    );
     await p.waitForOutput(/listening on port/);
     // The first line says which workspace and which bot the token belongs to.
     expect(p.output().split('\n')[0]).toMatch(/workspace Teamhealth Test \(T1\) as @teamhealth \(UBOT\)/);

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 
@@ -24,11 +25,28 @@ export async function freePort(): Promise<number> {
 }
 
 /**
- * Runs src/main.ts as `npm start` does, but in a single node process (`node --import tsx`) so a signal —
- * SIGKILL above all — reaches the app itself (the tsx binary runs it in a child it cannot relay SIGKILL to).
+ * The arguments `npm start` gives node (`node <flags> dist/main.js`), read from package.json, so a test
+ * starts the app exactly as it is deployed. Throws if `start` is not a plain `node` command.
  */
-export function startProcess(env: Record<string, string>): AppProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+export function npmStartArgs(): string[] {
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } };
+  const [command, ...args] = pkg.scripts.start.trim().split(/\s+/);
+  if (command !== 'node') throw new Error(`npm start is not a plain node command: ${pkg.scripts.start}`);
+  return args;
+}
+
+/**
+ * Runs the app in a single node process, so a signal — SIGKILL above all — reaches the app itself.
+ * `source` (the default): src/main.ts through the tsx loader, so the tests exercise the sources as they
+ * are. `compiled`: the build output as `npm start` runs it (plain node, its flags; test/support/build.ts
+ * makes sure dist/ is built from the current sources).
+ */
+export function startProcess(
+  env: Record<string, string>,
+  from: 'source' | 'compiled' = 'source',
+): AppProcess {
+  const args = from === 'source' ? ['--import', 'tsx', 'src/main.ts'] : npmStartArgs();
+  const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,0 +1,50 @@
+// Measurement probe, preloaded into every app the bench starts (`node <npm start flags> --import probe.mjs
+// <entry>`); never part of the app or of `npm start`. Plain JavaScript so the app runs without a loader.
+//
+// - The event loop's worst delay (perf_hooks.monitorEventLoopDelay), counted from the moment the app
+//   starts listening: module loading is not a stall anyone waits behind, the first tick after start is.
+// - Memory: resident set now and at its peak (VmHWM), and what V8 holds; the peak can be reset (Linux
+//   clear_refs), to tell the start from the work that follows.
+// Answers the bench over the IPC channel: {probe: 'loopDelay' | 'memory' | 'resetPeak', id} -> {id, ...}.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { Server } from 'node:net';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+
+const delay = monitorEventLoopDelay({ resolution: 5 });
+delay.enable();
+
+const listen = Server.prototype.listen;
+Server.prototype.listen = function (...args) {
+  this.once('listening', () => delay.reset());
+  return listen.apply(this, args);
+};
+
+function memory() {
+  const status = readFileSync('/proc/self/status', 'utf8');
+  const kb = (name) => Number(new RegExp(`${name}:\\s+(\\d+) kB`).exec(status)?.[1] ?? 0) * 1024;
+  const m = process.memoryUsage();
+  return {
+    rss: m.rss,
+    peakRss: kb('VmHWM') || m.rss,
+    rssAnon: kb('RssAnon'),
+    rssFile: kb('RssFile'),
+    heapUsed: m.heapUsed,
+    heapTotal: m.heapTotal,
+  };
+}
+
+if (process.send) {
+  process.on('message', (m) => {
+    if (m?.probe === 'loopDelay') {
+      // The worst delay since the last ask (or since listening), then start a new window.
+      process.send({ id: m.id, maxMs: delay.max / 1e6, p99Ms: delay.percentile(99) / 1e6 });
+      delay.reset();
+    } else if (m?.probe === 'memory') process.send({ id: m.id, ...memory() });
+    else if (m?.probe === 'resetPeak') {
+      writeFileSync('/proc/self/clear_refs', '5');
+      process.send({ id: m.id });
+    }
+  });
+  // The channel must not keep the app alive: it stops as it would without the bench.
+  process.channel?.unref();
+}
