@@ -197,9 +197,13 @@ export class GuardedHttpReceiver implements Receiver {
       res.writeHead(405, { allow: 'POST' }).end();
       return;
     }
-    const raw = await readBody(req);
+    // Over 1 MiB: refused as soon as that is known (the declared length, or the bytes read so far),
+    // without reading the rest; the connection is closed behind the answer.
+    const declared = Number(req.headers['content-length'] ?? 0);
+    const raw = declared > MAX_BODY_BYTES ? null : await readBody(req);
     if (raw === null) {
-      res.writeHead(413).end('request body too large');
+      res.on('finish', () => req.destroy());
+      res.writeHead(413, { connection: 'close' }).end('request body too large');
       return;
     }
     const ok = verifySignature(
@@ -284,13 +288,18 @@ function readBody(req: IncomingMessage): Promise<string | null> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    let tooLarge = false;
-    req.on('data', (c: Buffer) => {
+    const onData = (c: Buffer) => {
       size += c.length;
-      if (size > MAX_BODY_BYTES) tooLarge = true;
-      else chunks.push(c);
-    });
-    req.on('end', () => resolve(tooLarge ? null : Buffer.concat(chunks).toString('utf8')));
+      if (size <= MAX_BODY_BYTES) {
+        chunks.push(c);
+        return;
+      }
+      req.off('data', onData);
+      req.pause();
+      resolve(null);
+    };
+    req.on('data', onData);
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     req.on('error', reject);
   });
 }

@@ -1,6 +1,7 @@
 // Requests that Slack did not sign (or signed long ago) are refused with 401 and change nothing;
 // a request inside the five-minute window passes, and Slack's own retries never act twice.
 import { createHmac } from 'node:crypto';
+import { request } from 'node:http';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { verifySignature } from '../../src/slack/receiver.ts';
 import {
@@ -286,6 +287,46 @@ describe('other routes and methods', () => {
     expect((await fetch(`${origin}/health`)).status).toBe(200);
     const other = await fetch(`${origin}/slack/other`, { method: 'POST', body: 'x' });
     expect(other.status).toBe(404);
+  });
+});
+
+describe('a body over 1 MiB', () => {
+  it('is refused with 413 as soon as its length is known, without waiting for the rest', async () => {
+    // 50 MB declared, a few bytes sent, and the request never finished: only an early answer can come.
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = request(app.url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          'content-length': String(50 * 1024 * 1024),
+        },
+      });
+      req.on('response', (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', reject);
+      req.write('command=%2Fteamhealth&');
+    });
+    expect(status).toBe(413);
+  });
+
+  it('is refused with 413 once more than 1 MiB has arrived, when no length was declared', async () => {
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = request(app.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', 'transfer-encoding': 'chunked' },
+      });
+      req.on('response', (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      // The connection is closed behind the answer: a write after that may fail, and that is fine.
+      req.on('error', () => {});
+      req.write('x'.repeat(1024 * 1024 + 1));
+      setImmediate(() => req.write('y'.repeat(64 * 1024)));
+    }).catch(() => 0);
+    expect(status).toBe(413);
   });
 });
 
