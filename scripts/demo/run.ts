@@ -9,6 +9,7 @@ import { parseConfig } from '../../src/config.ts';
 import { QUESTIONS } from '../../src/domain/dimensions.ts';
 import { describeInstant, describeSchedule, nextSlot } from '../../src/domain/schedule.ts';
 import type { Logger } from '../../src/log.ts';
+import { PLAYBOOK_ACTION } from '../../src/messages/insights.ts';
 import { createServices, type Runtime } from '../../src/services.ts';
 import { type RecordedCall, startFakeSlack } from '../../tools/fakeSlack.ts';
 import { type RenderOptions, renderMessage, renderModal, renderMrkdwn } from '../../tools/render.ts';
@@ -301,6 +302,11 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
         .filter((c) => isDm(c, t.manager.id) && String(c.body.text).startsWith(`${t.slug} round ${WEEKS}:`))
         .at(-1);
     const summary = lastSummary(sliding);
+    // The manager opens the full playbook of the first flag, as they would from the DM.
+    const playbook =
+      summary && findButton(summary.body, PLAYBOOK_ACTION)
+        ? await slack.click(sliding.manager.id, summary, PLAYBOOK_ACTION)
+        : undefined;
     const smallSummary = lastSummary(small);
     const digest = fake.calls
       .filter((c) => isDm(c, sliding.lead.id) && String(c.body.text).startsWith('Team-health digest'))
@@ -344,6 +350,12 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
         'the trend, flags, and what to try.',
     );
     print.message(summary, `teamhealth → ${sliding.manager.name} (DM) · chat.postMessage`);
+    if (playbook) {
+      print.text(
+        `${sliding.manager.name} clicks *More ideas* beside the first flag; the whole playbook opens:`,
+      );
+      print.modal(playbook);
+    }
     print.text(
       `Meanwhile ${small.manager.name} (${small.slug}, ${small.members.length} people) never sees a score: ` +
         `fewer than ${MIN_RESPONSES} answers can never be shown.`,

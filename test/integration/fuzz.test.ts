@@ -253,6 +253,7 @@ const blockAction = (ctx: Ctx): fc.Arbitrary<Build> =>
           'checkin_open',
           'checkin_away',
           'checkin_away',
+          'playbook_open',
           'CHECKIN_OPEN',
           'checkin_open ',
           'pick_team',
@@ -1173,6 +1174,11 @@ describe('hostile input, signed as Slack signs it', () => {
         v,
         NOT_INVITED,
       ]),
+      // A flag's "More ideas": the playbook for what the value names, or a plain word that it is unreadable.
+      ['playbook_open', 'U02', '{"d":"energy","k":["low"]}', /Energy is low/],
+      ...['', 'abc', '{"d":"mood","k":["low"]}', '{"d":"energy","k":[]}', SQL, '<!channel>'].map(
+        (v): [string, string, string, RegExp] => ['playbook_open', 'U02', v, /did not come through/],
+      ),
     ];
     clicks.forEach(([actionId, user, value, says], i) => {
       const triggerId = newTriggerId();
