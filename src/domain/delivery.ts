@@ -16,7 +16,11 @@ export type Delivery =
   /** A lead's weekly digest for one scheduled slot (epoch ms). */
   | { kind: 'digest'; leadId: string; slot: number }
   /** The DM confirming a saved setup form (each save its own nonce). */
-  | { kind: 'setup'; teamId: number; nonce: string };
+  | { kind: 'setup'; teamId: number; nonce: string }
+  /** The trend chart uploaded into the manager's DM with a round's summary. */
+  | { kind: 'chart'; roundId: number }
+  /** The chart of all a lead's teams, uploaded with their weekly digest. */
+  | { kind: 'digest_chart'; leadId: string; slot: number };
 
 const PERSONAL: ReadonlySet<string> = new Set<PersonalKind>([
   'invite',
@@ -38,6 +42,10 @@ export function deliveryKey(d: Delivery): string {
       return `digest:${d.leadId}:${d.slot}`;
     case 'setup':
       return `setup:${d.teamId}:${d.nonce}`;
+    case 'chart':
+      return `chart:${d.roundId}`;
+    case 'digest_chart':
+      return `digest-chart:${d.leadId}:${d.slot}`;
     default:
       return `${d.kind}:${d.roundId}:${d.userId}`;
   }
@@ -47,6 +55,8 @@ const PERSONAL_KEY = /^(invite|reminder|recorded|closed|away):(\d+):([UW][A-Za-z
 const SUMMARY_KEY = /^summary:(\d+)$/;
 const DIGEST_KEY = /^digest:([UW][A-Za-z0-9]+):(\d+)$/;
 const SETUP_KEY = /^setup:(\d+):([0-9a-f]+)$/;
+const CHART_KEY = /^chart:(\d+)$/;
+const DIGEST_CHART_KEY = /^digest-chart:([UW][A-Za-z0-9]+):(\d+)$/;
 
 /** The delivery a stored key stands for; null for a key this code did not write. */
 export function parseDeliveryKey(key: string): Delivery | null {
@@ -58,6 +68,10 @@ export function parseDeliveryKey(key: string): Delivery | null {
   if (m) return { kind: 'digest', leadId: m[1] as string, slot: Number(m[2]) };
   m = SETUP_KEY.exec(key);
   if (m) return { kind: 'setup', teamId: Number(m[1]), nonce: m[2] as string };
+  m = CHART_KEY.exec(key);
+  if (m) return { kind: 'chart', roundId: Number(m[1]) };
+  m = DIGEST_CHART_KEY.exec(key);
+  if (m) return { kind: 'digest_chart', leadId: m[1] as string, slot: Number(m[2]) };
   return null;
 }
 
@@ -66,7 +80,11 @@ export const FORGOTTEN_WITH_A_PERSON: readonly PersonalKind[] = ['invite', 'remi
 
 /** The round a delivery belongs to, if any. */
 export const roundOf = (d: Delivery): number | null =>
-  isPersonal(d) || d.kind === 'summary' ? d.roundId : null;
+  isPersonal(d) || d.kind === 'summary' || d.kind === 'chart' ? d.roundId : null;
+
+/** The lead's weekly slot a delivery belongs to, if any. */
+export const digestSlotOf = (d: Delivery): number | null =>
+  d.kind === 'digest' || d.kind === 'digest_chart' ? d.slot : null;
 
 /**
  * A SQL LIKE pattern matching the keys of one kind of personal delivery for one person, any round.

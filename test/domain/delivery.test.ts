@@ -3,6 +3,7 @@ import {
   type Delivery,
   deliveryKey,
   describeDelivery,
+  digestSlotOf,
   parseDeliveryKey,
   personalKeyPattern,
   roundOf,
@@ -17,6 +18,8 @@ const deliveries: Delivery[] = [
   { kind: 'summary', roundId: 12 },
   { kind: 'digest', leadId: 'ULEAD', slot: 1_764_000_000_000 },
   { kind: 'setup', teamId: 4, nonce: '0a1b2c3d4e5f6071' },
+  { kind: 'chart', roundId: 12 },
+  { kind: 'digest_chart', leadId: 'ULEAD', slot: 1_764_000_000_000 },
 ];
 
 describe('delivery keys', () => {
@@ -34,6 +37,8 @@ describe('delivery keys', () => {
       'summary:12',
       'digest:ULEAD:1764000000000',
       'setup:4:0a1b2c3d4e5f6071',
+      'chart:12',
+      'digest-chart:ULEAD:1764000000000',
     ]);
   });
 
@@ -46,18 +51,28 @@ describe('delivery keys', () => {
       'digest:ULEAD:',
       'other:1:U1',
       'summary:1:U1',
+      'chart:1:U1',
+      'digest-chart:ULEAD',
     ]) {
       expect(parseDeliveryKey(key)).toBeNull();
     }
   });
 
   it('knows the round of a delivery, if it has one', () => {
-    expect(deliveries.map(roundOf)).toEqual([7, 7, 12, 12, 3, 12, null, null]);
+    expect(deliveries.map(roundOf)).toEqual([7, 7, 12, 12, 3, 12, null, null, 12, null]);
+    expect(deliveries.map(digestSlotOf)).toEqual([
+      ...Array(6).fill(null),
+      1_764_000_000_000,
+      null,
+      null,
+      1_764_000_000_000,
+    ]);
   });
 
   it('names a delivery without the person it is for', () => {
     expect(describeDelivery('recorded:12:U01ABC')).toBe('recorded:12:…');
     expect(describeDelivery('digest:ULEAD:1764000000000')).toBe('digest:…:1764000000000');
+    expect(describeDelivery('digest-chart:ULEAD:1764000000000')).toBe('digest-chart:…:1764000000000');
   });
 
   it('matches one kind for one person in any round, and nobody else', () => {
