@@ -138,7 +138,7 @@ function dimensionRow(c: TeamChart, dimension: Dimension, box: Box): string {
     if (r.shown) return;
     const x = slotX(plot, i, rounds.length) - step / 2;
     out.push(
-      `<rect class="gap" data-round="${r.round}" x="${px(x + 2)}" y="${px(plot.y)}" width="${px(step - 4)}" height="${px(plot.h)}" fill="${COLOR.gapFill}"/>`,
+      `<rect class="gap" data-round="${r.round}" x="${px(x + 0.5)}" y="${px(plot.y)}" width="${px(step - 1)}" height="${px(plot.h)}" fill="${COLOR.gapFill}"/>`,
     );
   });
   const grid = [1, 2, 3, 4, 5].map((v) => `M${px(plot.x)} ${px(y(v))}H${px(plot.x + plot.w)}`).join('');
@@ -252,27 +252,26 @@ const LEAD = {
   nameWidth: 170,
 } as const;
 
-/** Colours of the 1–5 scale (red, orange, yellow, light blue, blue): apart for colour-blind eyes too. */
+/**
+ * The 1–5 scale in eight bands of half a point, red below 3 and blue above (ColorBrewer's RdBu, which
+ * colour-blind readers tell apart too). Bands, not a blend: a blend of red and blue passes through a
+ * muddy grey that reads as "no data".
+ */
 const SCALE = [
-  [178, 24, 43],
-  [239, 138, 98],
-  [253, 219, 120],
-  [145, 191, 219],
-  [33, 102, 172],
+  '#b2182b',
+  '#d6604d',
+  '#f4a582',
+  '#fddbc7',
+  '#d1e5f0',
+  '#92c5de',
+  '#4393c3',
+  '#2166ac',
 ] as const;
 
-/** The colour of a mean on the fixed 1–5 scale, to a tenth of a point. */
+/** The colour of a mean on the fixed 1–5 scale: (1, 1.5] the darkest red … (4.5, 5] the darkest blue. */
 export function scaleColor(mean: number): string {
-  const m = Math.min(5, Math.max(1, Math.round(mean * 10) / 10));
-  const i = Math.min(3, Math.floor(m - 1));
-  const t = m - 1 - i;
-  const from = SCALE[i] as readonly number[];
-  const to = SCALE[i + 1] as readonly number[];
-  const channel = (k: number) =>
-    Math.round((from[k] ?? 0) + ((to[k] ?? 0) - (from[k] ?? 0)) * t)
-      .toString(16)
-      .padStart(2, '0');
-  return `#${channel(0)}${channel(1)}${channel(2)}`;
+  const band = Math.min(SCALE.length - 1, Math.max(0, Math.ceil((mean - 1) * 2 - 1e-9) - 1));
+  return SCALE[band] as string;
 }
 
 /**
@@ -297,12 +296,11 @@ export function leadChartSvg(c: LeadChart): ChartSvg {
     ),
   ];
   // The scale, with the empty cell of a hidden round next to it.
+  SCALE.forEach((color, i) => {
+    parts.push(`<rect x="${margin + i * 18}" y="70" width="18" height="12" fill="${color}"/>`);
+  });
   for (let v = 1; v <= 5; v++) {
-    const x = margin + (v - 1) * 34;
-    parts.push(
-      `<rect x="${x}" y="70" width="30" height="12" fill="${scaleColor(v)}"/>`,
-      text(x + 15, 95, String(v), { size: 11, fill: COLOR.muted, anchor: 'middle' }),
-    );
+    parts.push(text(margin + (v - 1) * 36, 95, String(v), { size: 11, fill: COLOR.muted, anchor: 'middle' }));
   }
   parts.push(
     `<rect x="${margin + 180}" y="70" width="12" height="12" fill="#ffffff" stroke="${COLOR.gap}"/>`,
@@ -380,14 +378,17 @@ const roundsSpan = (rounds: readonly RoundRecord[]): string => {
 const meansText = (rounds: readonly RoundRecord[], d: Dimension): string =>
   rounds.map((r) => (r.shown && r.means ? formatMean(r.means[d]) : 'hidden')).join(', ');
 
+/** Per dimension (and participation), the rounds it was flagged in, and in which of them critically. */
 const flagsText = (rounds: readonly RoundRecord[]): string => {
-  const lines = rounds.flatMap((r) =>
-    r.flags.map(
-      (f) =>
-        `round ${r.round} ${f.dimension === null ? 'participation' : QUESTIONS[f.dimension].label.toLowerCase()} (${f.severity})`,
-    ),
-  );
-  return lines.length === 0 ? 'No flags.' : `Flags: ${lines.join('; ')}.`;
+  const parts = [...DIMENSIONS, null].flatMap((d) => {
+    const flagged = rounds.filter((r) => flagOn(r, d) !== null);
+    if (flagged.length === 0) return [];
+    const critical = flagged.filter((r) => flagOn(r, d) === 'critical').map((r) => r.round);
+    const name = d === null ? 'participation' : QUESTIONS[d].label.toLowerCase();
+    const where = `${flagged.length === 1 ? 'round' : 'rounds'} ${flagged.map((r) => r.round).join(', ')}`;
+    return [`${name} in ${where}${critical.length > 0 ? `, critical in ${critical.join(', ')}` : ''}`];
+  });
+  return parts.length === 0 ? 'No flags.' : `Flagged: ${parts.join('; ')}.`;
 };
 
 /** The file's title: the team and the round. */
@@ -405,7 +406,7 @@ export function teamChartAltText(c: TeamChart): string {
   if (!latest) return `Trend chart of ${c.team}: no closed round yet.`;
   const text = [
     `Trend chart of ${c.team}, round ${latest.round}: ${latest.responded} of ${latest.invited} answered.`,
-    `Means on a 1 to 5 scale, ${roundsSpan(c.rounds)} (hidden: too few answers).`,
+    `Means on a 1 to 5 scale, ${roundsSpan(c.rounds)}${c.rounds.some((r) => !r.shown) ? ' (hidden: too few answered to show)' : ''}.`,
     ...DIMENSIONS.map((d) => `${QUESTIONS[d].label}: ${meansText(c.rounds, d)}.`),
     `Answered: ${c.rounds.map((r) => `${r.responded} of ${r.invited}`).join(', ')}.`,
     flagsText(c.rounds),

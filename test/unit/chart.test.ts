@@ -106,7 +106,7 @@ describe('the team chart', () => {
     expect(alt).toContain('rounds 3 to 14');
     expect(alt).toContain('Energy: 4.0, 4.0, 4.0, hidden, 4.0, 4.0, 4.0, hidden, 4.0, 4.0, 4.0, 1.8.');
     expect(alt).toContain('Answered: 6 of 6, 6 of 6, 6 of 6, 4 of 6,');
-    expect(alt).toMatch(/Flags: .*round 14 energy \(critical\)/);
+    expect(alt).toContain('Flagged: energy in round 14, critical in 14; participation in rounds 6, 10.');
     expect(teamChartTitle(chart)).toBe('platform-api · round 14 · trend');
   });
 
@@ -172,6 +172,16 @@ describe('the lead chart', () => {
     expect(cells.map((c) => c.fill)).toContain(scaleColor(4));
     expect(scaleColor(1)).toBe('#b2182b');
     expect(scaleColor(5)).toBe('#2166ac');
+    // Half-point bands: a low mean (2.5 or less) is always one of the reds, above 3 always a blue.
+    expect([2, 2.5, 2.51, 3, 3.01, 4.5, 4.51].map(scaleColor)).toEqual([
+      '#d6604d',
+      '#f4a582',
+      '#fddbc7',
+      '#fddbc7',
+      '#d1e5f0',
+      '#4393c3',
+      '#2166ac',
+    ]);
   });
 
   it('says in its alt text every team in order, with its latest round, within Slack’s limit', () => {
