@@ -2,10 +2,11 @@
 // min–max over the runs) and writes bench/results.json. Not part of `npm test`.
 //   npm run bench                  the full run (a few minutes on 2 cores)
 //   npm run bench -- --quick       fewer and smaller runs, to try the bench itself
-//   npm run bench -- --only=report,digest,footprint,fanout,storm
+//   npm run bench -- --only=report,digest,footprint,fanout,storm,chart
 import { rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
+import { type ChartCase, chartCase, chartReport } from './cases/chart.ts';
 import { type FanoutRun, fanoutCase } from './cases/fanout.ts';
 import { type ReportCase, reportCase } from './cases/report.ts';
 import { type StormRun, stormCase } from './cases/storm.ts';
@@ -33,6 +34,7 @@ const SETTINGS = {
   storm: quick
     ? { runs: 2, teams: 200, size: 10, concurrency: 50 }
     : { runs: 5, teams: 200, size: 10, concurrency: 50 },
+  chart: quick ? { teamRuns: 10, leadRuns: 3 } : { teamRuns: 40, leadRuns: 9 },
 };
 
 const TARGETS = {
@@ -49,7 +51,8 @@ const needsHistory = wants('report') || wants('digest') || wants('footprint');
 const steps =
   (needsHistory ? 2 : 0) +
   (wants('fanout') ? SETTINGS.fanout.runs : 0) +
-  (wants('storm') ? SETTINGS.storm.runs : 0);
+  (wants('storm') ? SETTINGS.storm.runs : 0) +
+  (wants('chart') ? 1 : 0);
 const p = progress(steps);
 const dir = workDir();
 
@@ -58,6 +61,7 @@ let historyBytes = 0;
 let report: ReportCase | undefined;
 const fanout: FanoutRun[] = [];
 const storm: StormRun[] = [];
+let chart: ChartCase | undefined;
 
 try {
   if (needsHistory) {
@@ -101,6 +105,10 @@ try {
         }),
       );
     }
+  }
+  if (wants('chart')) {
+    p.step('trend charts: one team, and a lead of 200 teams');
+    chart = await chartCase({ dir, ...SETTINGS.chart, progress: p });
   }
 } finally {
   p.done();
@@ -440,6 +448,12 @@ if (storm.length > 0) {
     target: `p99 ack <= ${TARGETS.stormP99Ms} ms; 0 lost`,
     pass: p99.median <= TARGETS.stormP99Ms && lost === 0,
   };
+}
+
+if (chart) {
+  const c = chartReport(chart);
+  rows.push(...c.rows);
+  results.chart = c.results;
 }
 
 // ---- output -------------------------------------------------------------------------------------------
