@@ -3,17 +3,13 @@
 // second lead figure includes that read, as the outbox does it at send time (usecases/charts.ts).
 import { join } from 'node:path';
 import { parseConfig } from '../../src/config.ts';
-import type { Services } from '../../src/context.ts';
+import { type Services, storesOf } from '../../src/context.ts';
 import { CHART_HISTORY, leadChart, teamChart } from '../../src/domain/chart.ts';
 import { assessTeam, HISTORY_ROUNDS } from '../../src/domain/health.ts';
 import type { RoundTally } from '../../src/domain/tally.ts';
 import { leadChartSvg, teamChartSvg } from '../../src/messages/chart.ts';
 import { svgToPng } from '../../src/messages/png.ts';
 import { openDatabase } from '../../src/store/db.ts';
-import { leadStore } from '../../src/store/leads.ts';
-import { outboxStore } from '../../src/store/outbox.ts';
-import { roundStore } from '../../src/store/rounds.ts';
-import { teamStore } from '../../src/store/teams.ts';
 import { chartFor } from '../../src/usecases/charts.ts';
 import { buildHistory, leadId } from '../lib/history.ts';
 import type { Progress } from '../lib/progress.ts';
@@ -87,16 +83,7 @@ export async function chartCase(o: ChartOptions): Promise<ChartCase> {
   });
   const db = openDatabase(history.path);
   const log = { debug() {}, info() {}, warn() {}, error() {} };
-  const s: Services = {
-    config,
-    db,
-    teams: teamStore(db),
-    rounds: roundStore(db),
-    leads: leadStore(db),
-    outbox: outboxStore(db),
-    log,
-    kick: () => {},
-  };
+  const s: Services = { config, db, ...storesOf(db), log, kick: () => {} };
   try {
     const led = s.teams.ledBy(leadId(1));
     if (led.length !== teams) throw new Error(`expected ${teams} teams under the lead, found ${led.length}`);
