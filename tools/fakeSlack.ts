@@ -440,7 +440,8 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
     opts.onCall?.(call);
     const failure = await nextFailure('file_upload');
     const upload = uploads.get(id);
-    const status = failure && 'status' in failure ? failure.status : upload ? 200 : 404;
+    // An injected `error` answers 400, as the upload host does for a request it will not take.
+    const status = failure ? ('status' in failure ? failure.status : 400) : upload ? 200 : 404;
     if (status === 200 && upload) upload.bytes = bytes;
     else {
       call.failed = true;

@@ -130,6 +130,7 @@ describe('a chart upload in the outbox', () => {
   it.each([
     ['files.getUploadURLExternal', { status: 500 as const }],
     ['file_upload', { status: 503 as const }],
+    ['file_upload', { error: 'upload_refused' }],
     ['files.completeUploadExternal', { status: 502 as const }],
     ['files.completeUploadExternal', { error: 'internal_error' }],
   ])('retries after a failed %s (%o), starting over, and shares one file', async (method, failure) => {
