@@ -1,10 +1,10 @@
 import type { Config } from './config.ts';
 import type { Logger } from './log.ts';
 import type { Db } from './store/db.ts';
-import { type LeadStore, leadStore } from './store/leads.ts';
-import { type OutboxStore, outboxStore } from './store/outbox.ts';
-import { type RoundStore, roundStore } from './store/rounds.ts';
-import { type TeamStore, teamStore } from './store/teams.ts';
+import type { LeadStore } from './store/leads.ts';
+import type { OutboxStore } from './store/outbox.ts';
+import type { RoundStore } from './store/rounds.ts';
+import type { TeamStore } from './store/teams.ts';
 
 /** Everything a listener or job needs, built once in main and passed down. */
 export interface Services {
@@ -20,11 +20,3 @@ export interface Services {
   /** Asks Slack for a new lead's time zone and stores it for their digest schedule (best effort). */
   lookupLeadTimezone?(leadId: string): void;
 }
-
-/** The stores of one database, as `Services` holds them. */
-export const storesOf = (db: Db): Pick<Services, 'teams' | 'rounds' | 'outbox' | 'leads'> => ({
-  teams: teamStore(db),
-  rounds: roundStore(db),
-  outbox: outboxStore(db),
-  leads: leadStore(db),
-});

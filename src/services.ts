@@ -1,5 +1,5 @@
 import type { Config } from './config.ts';
-import { type Services, storesOf } from './context.ts';
+import type { Services } from './context.ts';
 import { isValidTimezone } from './domain/schedule.ts';
 import { withChartUploads } from './jobs/chartUpload.ts';
 import { OutboxWorker, type SlackApi } from './jobs/outbox.ts';
@@ -9,7 +9,11 @@ import { createLogger, errorMessage, type Logger } from './log.ts';
 import { createSlackApp } from './slack/app.ts';
 import { type StartupOptions, verifySlack } from './slack/startup.ts';
 import { openDatabase } from './store/db.ts';
+import { leadStore } from './store/leads.ts';
+import { outboxStore } from './store/outbox.ts';
+import { roundStore } from './store/rounds.ts';
 import { setAnswerScrubTimer } from './store/scrub.ts';
+import { teamStore } from './store/teams.ts';
 import type { Timer } from './timer.ts';
 import { chartFor } from './usecases/charts.ts';
 import { recordFailed, recordSent } from './usecases/deliveries.ts';
@@ -53,7 +57,10 @@ export async function createServices(
   const services: Services = {
     config,
     db,
-    ...storesOf(db),
+    teams: teamStore(db),
+    rounds: roundStore(db),
+    leads: leadStore(db),
+    outbox: outboxStore(db),
     log,
     kick: () => worker?.kick(),
     lookupLeadTimezone: (leadId) => {

@@ -3,14 +3,16 @@
 // second lead figure includes that read, as the outbox does it at send time (usecases/charts.ts).
 import { join } from 'node:path';
 import { parseConfig } from '../../src/config.ts';
-import { type Services, storesOf } from '../../src/context.ts';
 import { CHART_HISTORY, leadChart, teamChart } from '../../src/domain/chart.ts';
 import { assessTeam, HISTORY_ROUNDS } from '../../src/domain/health.ts';
 import type { RoundTally } from '../../src/domain/tally.ts';
+import { createLogger } from '../../src/log.ts';
 import { leadChartSvg, teamChartSvg } from '../../src/messages/chart.ts';
 import { svgToPng } from '../../src/messages/png.ts';
-import { openDatabase } from '../../src/store/db.ts';
+import { createServices } from '../../src/services.ts';
 import { chartFor } from '../../src/usecases/charts.ts';
+import { startFakeSlack } from '../../tools/fakeSlack.ts';
+import { appEnv } from '../lib/common.ts';
 import { buildHistory, leadId } from '../lib/history.ts';
 import type { Progress } from '../lib/progress.ts';
 import { round, type Spread, spread } from '../lib/stats.ts';
@@ -75,15 +77,11 @@ export async function chartCase(o: ChartOptions): Promise<ChartCase> {
     leads: 1,
     seed: 20240611,
   });
-  const config = parseConfig({
-    SLACK_BOT_TOKEN: 'xoxb-bench',
-    SLACK_SIGNING_SECRET: 'bench',
-    DATABASE_PATH: history.path,
-    MIN_RESPONSES: '5',
-  });
-  const db = openDatabase(history.path);
-  const log = { debug() {}, info() {}, warn() {}, error() {} };
-  const s: Services = { config, db, ...storesOf(db), log, kick: () => {} };
+  // The app's own services on that database (the fake Slack only answers auth.test at start-up).
+  const fake = await startFakeSlack();
+  const runtime = await createServices(parseConfig(appEnv(history.path, fake.url)), createLogger('error'));
+  const s = runtime.services;
+  const config = s.config;
   try {
     const led = s.teams.ledBy(leadId(1));
     if (led.length !== teams) throw new Error(`expected ${teams} teams under the lead, found ${led.length}`);
@@ -129,7 +127,8 @@ export async function chartCase(o: ChartOptions): Promise<ChartCase> {
       leadFromDbMs: spread(fromDb.ms),
     };
   } finally {
-    db.close();
+    await runtime.stop();
+    await fake.close();
   }
 }
 

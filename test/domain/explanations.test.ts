@@ -11,7 +11,7 @@ import { formatMean, mean } from '../../src/domain/stats.ts';
 import type { RoundTally } from '../../src/domain/tally.ts';
 import type { Block } from '../../src/messages/text.ts';
 import { roundReport } from '../../src/usecases/report.ts';
-import { historyArb } from '../support/tallies.ts';
+import { historyArb } from '../support/history.ts';
 
 const MIN = 5;
 const RUNS = 3000;

@@ -1,13 +1,46 @@
 import { describe, expect, it } from 'vitest';
-import { DIMENSIONS } from '../../src/domain/dimensions.ts';
+import { DIMENSIONS, type Dimension, type Distribution } from '../../src/domain/dimensions.ts';
 import { compareFlags, computeFlags, type Flag } from '../../src/domain/flags.ts';
 import type { RoundTally } from '../../src/domain/tally.ts';
-import { tally } from '../support/tallies.ts';
 
 const MIN = 5;
 
-// A closed round: `round(number, answers, { invited, rest })` (test/support/tallies.ts).
-const round = tally;
+/** A distribution from a list of answers, e.g. [4, 4, 3]. */
+const dist = (answers: readonly number[]): Distribution => {
+  const d: Distribution = [0, 0, 0, 0, 0];
+  for (const a of answers) d[(a - 1) as 0 | 1 | 2 | 3 | 4] += 1;
+  return d;
+};
+
+/**
+ * A closed round. `answers` is either one list used for every dimension, or lists per dimension
+ * (the others get `rest`). `invited` defaults to the number of answers.
+ */
+function round(
+  number: number,
+  answers: readonly number[] | Partial<Record<Dimension, readonly number[]>>,
+  options: { invited?: number; rest?: readonly number[] } = {},
+): RoundTally {
+  const perDimension = (d: Dimension): readonly number[] =>
+    Array.isArray(answers)
+      ? (answers as readonly number[])
+      : ((answers as Partial<Record<Dimension, readonly number[]>>)[d] ?? options.rest ?? []);
+  const distributions = Object.fromEntries(DIMENSIONS.map((d) => [d, dist(perDimension(d))])) as Record<
+    Dimension,
+    Distribution
+  >;
+  const responded = perDimension('energy').length;
+  const openedAt = new Date(Date.UTC(2025, 0, 6 + 7 * number));
+  return {
+    roundId: 100 + number,
+    number,
+    openedAt,
+    closedAt: new Date(openedAt.getTime() + 72 * 3600 * 1000),
+    invited: options.invited ?? responded,
+    responded,
+    distributions,
+  };
+}
 
 const STEADY = [4, 4, 3, 4, 5, 4];
 const steadyWeeks = (count: number, answers: readonly number[] = STEADY): RoundTally[] =>

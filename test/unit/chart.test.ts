@@ -15,7 +15,7 @@ import {
   teamChartTitle,
 } from '../../src/messages/chart.ts';
 import { chartScale, PNG_SIGNATURE, svgToPng } from '../../src/messages/png.ts';
-import { tally } from '../support/tallies.ts';
+import { tally } from '../support/history.ts';
 
 const MIN = 5;
 const STEADY = [4, 4, 3, 4, 5, 4];

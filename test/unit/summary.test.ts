@@ -10,7 +10,7 @@ import type { Block } from '../../src/messages/text.ts';
 import { parsePlaybookValue } from '../../src/slack/forms.ts';
 import { roundReport } from '../../src/usecases/report.ts';
 import { assertWithinSlackLimits } from '../support/blockLimits.ts';
-import { historyArb, tally } from '../support/tallies.ts';
+import { historyArb, tally } from '../support/history.ts';
 
 const MIN = 5;
 const NOTES = ['More focus time, please.', 'The release went well.'];
