@@ -6,6 +6,7 @@ import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { parseConfig } from '../src/config.ts';
+import { type ChartCase, chartCase, chartReport } from './cases/chart.ts';
 import { type FanoutRun, fanoutCase } from './cases/fanout.ts';
 import { type ReportCase, reportCase } from './cases/report.ts';
 import { type SizingRun, sizingCase } from './cases/sizing.ts';
@@ -17,7 +18,7 @@ import { appBudgets, fakeLimits, SCALE, WORKSPACE_PER_SECOND } from './lib/limit
 import { progress } from './lib/progress.ts';
 import { round, type Spread, spread } from './lib/stats.ts';
 
-const CASES = ['report', 'digest', 'footprint', 'fanout', 'storm', 'wave', 'sizing'] as const;
+const CASES = ['report', 'digest', 'footprint', 'fanout', 'storm', 'wave', 'sizing', 'chart'] as const;
 type CaseName = (typeof CASES)[number];
 
 const USAGE = `Usage: npm run bench -- [--quick] [--only=<case>,...] [--write] [--help]
@@ -71,6 +72,7 @@ const SETTINGS = {
   storm: { runs: quick ? 2 : 5, teams: quick ? 100 : 200, size: 10, chunk: 250, inFlight: 50 },
   wave: { runs: quick ? 2 : 5, teams: 40, size: 10, chunk: 50, inFlight: 50 },
   sizing: { digestRuns: quick ? 2 : 5, people: 50_000, teamSize: 7, roundsPerYear: 52 },
+  chart: quick ? { teamRuns: 10, leadRuns: 3 } : { teamRuns: 40, leadRuns: 9 },
 };
 
 /** Gated: a failure sets exit status 1. */
@@ -114,7 +116,8 @@ const steps =
   (wants('sizing') ? 1 : 0) +
   (wants('fanout') ? SETTINGS.fanout.runs : 0) +
   (wants('storm') ? SETTINGS.storm.runs : 0) +
-  (wants('wave') ? SETTINGS.wave.runs : 0);
+  (wants('wave') ? SETTINGS.wave.runs : 0) +
+  (wants('chart') ? 1 : 0);
 const p = progress(steps);
 const dir = workDir();
 
@@ -125,6 +128,7 @@ let sizing: SizingRun | undefined;
 const fanout: FanoutRun[] = [];
 const storm: StormRun[] = [];
 const wave: StormRun[] = [];
+let chart: ChartCase | undefined;
 
 try {
   p.step('npm run build (the apps run the build output, as npm start does)');
@@ -181,6 +185,10 @@ try {
       p.step(label);
       into.push(await stormCase({ ...runs, budgets: appBudgets, seed: r, progress: p, label }));
     }
+  }
+  if (wants('chart')) {
+    p.step('trend charts: one team, and a lead of 200 teams');
+    chart = await chartCase({ dir, ...SETTINGS.chart, progress: p });
   }
 } catch (err) {
   p.done();
@@ -593,6 +601,11 @@ if (storm.length > 0) stallRow('submit storm', worst(storm, 'appStallMs'), worst
 if (wave.length > 0) stallRow('submit waves', worst(wave, 'appStallMs'), worst(wave, 'bareStallMs'));
 if (sizing) stallRow(`digests of a lead of ${SETTINGS.history.teams} teams`, sizing.stallMs);
 results.eventLoopWorstDelayMs = { target: `<= ${ABSOLUTE.stallMs} ms (reported)`, cases: stalls };
+if (chart) {
+  const c = chartReport(chart);
+  rows.push(...c.rows);
+  results.chart = c.results;
+}
 
 // ---- output -------------------------------------------------------------------------------------------
 

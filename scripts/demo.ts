@@ -1,9 +1,10 @@
 /**
  * npm run demo: the real app against a built-in fake Slack, twelve simulated weeks of an organisation,
- * and what each role saw. No Slack workspace, no `.env`, no network. Writes ./demo-data/teamhealth-demo.db.
+ * and what each role saw. No Slack workspace, no `.env`, no network. Writes ./demo-data/teamhealth-demo.db
+ * and the charts the app uploaded, as PNG files, into ./demo-data/charts/.
  */
 import { parseArgs } from 'node:util';
-import { DB_FILE, runDemo } from './demo/run.ts';
+import { CHARTS_DIR, DB_FILE, runDemo } from './demo/run.ts';
 
 const DIR = 'demo-data';
 const USAGE = 'Usage: npm run demo [-- --help]';
@@ -16,8 +17,9 @@ check-ins on a simulated clock in a few seconds, then prints what each role saw:
 and check-in form, a manager's summary with trend, flags and suggestions, a lead's digest, and
 the privacy statement.
 
-It writes ${DIR}/${DB_FILE} (replaced on every run) and ends with sqlite3 and npm run export
-commands to look inside. Output is coloured on a terminal unless NO_COLOR is set.
+It writes ${DIR}/${DB_FILE} and, as PNG files, every trend chart the app uploaded into
+${DIR}/${CHARTS_DIR}/ (both replaced on every run), prints their paths, and ends with sqlite3 and
+npm run export commands to look inside. Output is coloured on a terminal unless NO_COLOR is set.
 
   -h, --help  this help
 `;

@@ -1,6 +1,7 @@
 import type { Config } from './config.ts';
 import type { Services } from './context.ts';
 import { isValidTimezone } from './domain/schedule.ts';
+import { withChartUploads } from './jobs/chartUpload.ts';
 import { OutboxWorker, type SlackApi } from './jobs/outbox.ts';
 import { marksUnreachable } from './jobs/slackErrors.ts';
 import { tick } from './jobs/tick.ts';
@@ -13,6 +14,7 @@ import { outboxStore } from './store/outbox.ts';
 import { RoundKeys } from './store/roundKeys.ts';
 import { roundStore } from './store/rounds.ts';
 import { teamStore } from './store/teams.ts';
+import { chartFor } from './usecases/charts.ts';
 import { prepareDelivery, recordFailed, recordSent } from './usecases/deliveries.ts';
 import { type MessageReader, recoverRoundKeys } from './usecases/roundKey.ts';
 
@@ -76,7 +78,10 @@ export async function createServices(
   });
   worker = new OutboxWorker({
     outbox: services.outbox,
-    slack: slack.app.client as unknown as SlackApi,
+    slack: withChartUploads(slack.app.client as unknown as SlackApi, {
+      chart: (payload) => chartFor(services, payload),
+      timeoutMs: config.slackTimeoutMs,
+    }),
     transaction: (fn) => db.transaction(fn)(),
     log,
     budgets: config.slackBudgets,

@@ -131,10 +131,19 @@ describe.each(['socket', 'http'] as const)('%s manifest', (mode) => {
 
   it('asks for exactly the bot scopes the code uses, and no user scopes', () => {
     // chat.postMessage/chat.update, the slash command, users.info (a lead's zone), usergroups.users.list,
-    // files:write for chart uploads, and im:history to read an open round's key back from one of its
-    // DMs after a restart (conversations.history). DMs go to a user id as channel, so no im:write.
+    // files:write for chart uploads; im:write for conversations.open (a file is shared into a DM by its
+    // channel id, which a user id does not stand in for); im:history to read an open round's key back
+    // from one of its DMs after a restart (conversations.history). Messages still go to the user id.
     expect([...manifest.oauth_config.scopes.bot].sort()).toEqual(
-      ['chat:write', 'commands', 'files:write', 'im:history', 'usergroups:read', 'users:read'].sort(),
+      [
+        'chat:write',
+        'commands',
+        'files:write',
+        'im:history',
+        'im:write',
+        'usergroups:read',
+        'users:read',
+      ].sort(),
     );
     expect(manifest.oauth_config.scopes.user ?? []).toEqual([]);
   });

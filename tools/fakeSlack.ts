@@ -53,6 +53,20 @@ export interface FakeSlackOptions {
   socketModeUrl?: () => string;
 }
 
+/** A file shared with files.completeUploadExternal, with what each step of the upload said about it. */
+export interface UploadedFile {
+  id: string;
+  filename: string;
+  /** The `alt_txt` given to files.getUploadURLExternal. */
+  altTxt: string | undefined;
+  title: string | undefined;
+  /** The `channel_id` it was shared into. */
+  channelId: string | undefined;
+  /** The bytes POSTed to the upload URL. */
+  bytes: Buffer;
+  at: number;
+}
+
 export interface FakeSlack {
   /** Web API base URL for `slackApiUrl`, ending in `/api/`. */
   url: string;
@@ -65,6 +79,8 @@ export interface FakeSlack {
   callsTo(method: string): RecordedCall[];
   /** Successful chat.postMessage calls to the user (channel `U…` or `D` + user). */
   dmsTo(userId: string): RecordedCall[];
+  /** Files completed with files.completeUploadExternal, in order (the bytes POSTed to their upload URL). */
+  files: UploadedFile[];
   /** Back to a fresh fake: calls, counters, rate windows, programmed failures. Options are kept. */
   reset(): void;
   waitFor(predicate: (calls: RecordedCall[]) => boolean, timeoutMs?: number): Promise<RecordedCall[]>;
@@ -85,7 +101,9 @@ const BOT_ID = 'BBOT';
 const APP_ID = 'A1';
 // @slack/web-api JSON-encodes every non-primitive argument in its form bodies; these are the ones
 // Slack methods take as objects, so decode them back for assertions.
-const JSON_FIELDS = new Set(['blocks', 'attachments', 'view', 'metadata']);
+const JSON_FIELDS = new Set(['blocks', 'attachments', 'view', 'metadata', 'files']);
+// Slack refuses longer alt texts (files.getUploadURLExternal).
+const ALT_TXT_MAX = 1000;
 // Slack lets a response_url be used five times (within 30 minutes).
 const RESPONSE_URL_USES = 5;
 
@@ -144,6 +162,11 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
   const usedTriggers = new Set<string>();
   const responseUrlUses = new Map<string, number>();
   const clock = opts.clock ?? Date.now;
+  // The external upload flow: a file exists from getUploadURLExternal, has bytes once POSTed, and is
+  // shared (and listed in `files`) once completeUploadExternal names it.
+  const uploads = new Map<string, { filename: string; length: number; altTxt?: string; bytes?: Buffer }>();
+  const files: UploadedFile[] = [];
+  let fileSeq = 0;
   let rateLimited = 0;
   let latencyMs = opts.latencyMs ?? 0;
   let seq = 0;
@@ -220,6 +243,7 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
       const users = String(body.users ?? body.channel ?? '');
       return users.split(',').filter(Boolean).map(dmChannel);
     }
+    if (method === 'files.completeUploadExternal') return [String(body.channel_id ?? '')];
     return [];
   };
 
@@ -284,6 +308,46 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
         .filter(Boolean);
       const id = users.length === 1 ? `D${users[0]}` : String(body.channel ?? `G${users.join('')}`);
       return { channel: { id } };
+    },
+    'files.getUploadURLExternal': (body) => {
+      const length = Number(body.length);
+      if (typeof body.filename !== 'string' || body.filename === '' || !(length > 0)) {
+        return { ok: false, error: 'invalid_arguments' };
+      }
+      const altTxt = typeof body.alt_txt === 'string' ? body.alt_txt : undefined;
+      if (altTxt !== undefined && altTxt.length > ALT_TXT_MAX)
+        return { ok: false, error: 'alt_txt_too_large' };
+      fileSeq += 1;
+      const id = `F${String(fileSeq).padStart(8, '0')}`;
+      uploads.set(id, { filename: body.filename, length, ...(altTxt !== undefined && { altTxt }) });
+      return { upload_url: `${origin}/upload/${id}`, file_id: id };
+    },
+    'files.completeUploadExternal': (body) => {
+      const wanted = Array.isArray(body.files)
+        ? (body.files as Array<{ id?: unknown; title?: unknown }>)
+        : [];
+      if (wanted.length === 0) return { ok: false, error: 'invalid_arguments' };
+      // As on Slack: only files whose bytes arrived can be completed, and each only once.
+      if (wanted.some((f) => !uploads.get(String(f.id))?.bytes))
+        return { ok: false, error: 'file_not_found' };
+      const channelId = typeof body.channel_id === 'string' ? body.channel_id : undefined;
+      const done = wanted.map((f) => {
+        const id = String(f.id);
+        const u = uploads.get(id) as { filename: string; altTxt?: string; bytes: Buffer };
+        uploads.delete(id);
+        const file: UploadedFile = {
+          id,
+          filename: u.filename,
+          altTxt: u.altTxt,
+          title: typeof f.title === 'string' ? f.title : undefined,
+          channelId,
+          bytes: u.bytes,
+          at: clock(),
+        };
+        files.push(file);
+        return file;
+      });
+      return { files: done.map((f) => ({ id: f.id, name: f.filename, title: f.title ?? f.filename })) };
     },
     'views.open': (body) => viewAnswer(body, true),
     'views.push': (body) => viewAnswer(body, true),
@@ -377,8 +441,39 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
     return { status: 200, body: 'ok' };
   }
 
+  /** The POST of a file's bytes to the URL files.getUploadURLExternal gave (recorded as `file_upload`). */
+  async function handleUpload(id: string, req: IncomingMessage, res: ServerResponse) {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const bytes = Buffer.concat(chunks);
+    const call: RecordedCall = {
+      method: 'file_upload',
+      body: { file_id: id, length: bytes.length },
+      at: clock(),
+    };
+    calls.push(call);
+    opts.onCall?.(call);
+    const failure = await nextFailure('file_upload');
+    const upload = uploads.get(id);
+    // An injected `error` answers 400, as the upload host does for a request it will not take.
+    const status = failure ? ('status' in failure ? failure.status : 400) : upload ? 200 : 404;
+    if (status === 200 && upload) upload.bytes = bytes;
+    else {
+      call.failed = true;
+      call.status = status;
+    }
+    res
+      .writeHead(status, { 'content-type': 'text/plain; charset=utf-8' })
+      .end(status === 200 ? `OK - ${bytes.length}` : 'failed');
+  }
+
   async function handle(req: IncomingMessage, res: ServerResponse) {
     const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
+    const upload = /^\/upload\/(F\w+)$/.exec(path);
+    if (upload?.[1] && req.method === 'POST') {
+      await handleUpload(upload[1], req, res);
+      return;
+    }
     const api = /^\/api\/([\w.]+)$/.exec(path);
     const respond = /^\/respond\/([^/]+)$/.exec(path);
     if (!api?.[1] && !respond?.[1]) {
@@ -434,6 +529,7 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
     url: `${origin}/api/`,
     origin,
     calls,
+    files,
     get rateLimited() {
       return rateLimited;
     },
@@ -449,6 +545,8 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
       ),
     reset() {
       calls.length = 0;
+      files.length = 0;
+      uploads.clear();
       pending.clear();
       channelFailures.clear();
       windows.clear();

@@ -3,14 +3,15 @@
 // simulated clock. Twelve weeks of an organisation take a few seconds; then it prints what each role saw,
 // rendered from the calls the fake Slack received.
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { parseConfig } from '../../src/config.ts';
 import { QUESTIONS } from '../../src/domain/dimensions.ts';
 import { describeInstant, describeSchedule, nextSlot } from '../../src/domain/schedule.ts';
 import type { Logger } from '../../src/log.ts';
+import { PLAYBOOK_ACTION } from '../../src/messages/insights.ts';
 import { createServices, type Runtime } from '../../src/services.ts';
-import { type RecordedCall, startFakeSlack } from '../../tools/fakeSlack.ts';
+import { type RecordedCall, startFakeSlack, type UploadedFile } from '../../tools/fakeSlack.ts';
 import { type RenderOptions, renderMessage, renderModal, renderMrkdwn } from '../../tools/render.ts';
 import { MIN_RESPONSES, organisation, type Person, type Plan, plans, type TeamSpec, WEEKS } from './org.ts';
 import { Progress } from './progress.ts';
@@ -43,9 +44,13 @@ export interface DemoResult {
   problems: string[];
   /** What the fake Slack received, in order: everything the demo printed was rendered from these. */
   calls: RecordedCall[];
+  /** The charts the app uploaded, written as PNG files (in the order Slack received them). */
+  charts: Array<{ path: string; file: UploadedFile }>;
 }
 
 export const DB_FILE = 'teamhealth-demo.db';
+/** The folder (inside the demo's) where the charts the app sent are written. */
+export const CHARTS_DIR = 'charts';
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
@@ -142,6 +147,9 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   mkdirSync(dir, { recursive: true });
   const dbPath = join(dir, DB_FILE);
   for (const suffix of ['', '-wal', '-shm']) rmSync(`${dbPath}${suffix}`, { force: true });
+  const chartsDir = join(dir, CHARTS_DIR);
+  rmSync(chartsDir, { recursive: true, force: true });
+  mkdirSync(chartsDir);
 
   const fake = await startFakeSlack({
     userTimezones: Object.fromEntries(org.leads.map((l) => [l.id, l.timezone])),
@@ -322,10 +330,22 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
         .filter((c) => isDm(c, t.manager.id) && String(c.body.text).startsWith(`${t.slug} round ${WEEKS}:`))
         .at(-1);
     const summary = lastSummary(sliding);
+    // The manager opens the full playbook of the first flag, as they would from the DM.
+    const playbook =
+      summary && findButton(summary.body, PLAYBOOK_ACTION)
+        ? await slack.click(sliding.manager.id, summary, PLAYBOOK_ACTION)
+        : undefined;
     const smallSummary = lastSummary(small);
     const digest = fake.calls
       .filter((c) => isDm(c, sliding.lead.id) && String(c.body.text).startsWith('Team-health digest'))
       .at(-1);
+    // Every chart the app uploaded, as the PNG files Slack received, numbered in the order they came.
+    const charts = fake.files.map((file, i) => {
+      const path = join(chartsDir, `${String(i + 1).padStart(3, '0')}-${file.filename}`);
+      writeFileSync(path, file.bytes);
+      return { path, file };
+    });
+    const lastChartTo = (userId: string) => charts.filter((c) => c.file.channelId === `D${userId}`).at(-1);
 
     // ---- What each role saw ----
     const first = spot.member.name;
@@ -370,11 +390,19 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
         'the trend, flags, and what to try.',
     );
     print.message(summary, `teamhealth → ${sliding.manager.name} (DM) · chat.postMessage`);
+    print.chart(lastChartTo(sliding.manager.id), sliding.manager.name);
+    if (playbook) {
+      print.text(
+        `${sliding.manager.name} clicks *More ideas* beside the first flag; the whole playbook opens:`,
+      );
+      print.modal(playbook);
+    }
     print.text(
       `Meanwhile ${small.manager.name} (${small.slug}, ${small.members.length} people) never sees a score: ` +
         `fewer than ${MIN_RESPONSES} answers can never be shown.`,
     );
     print.message(smallSummary, `teamhealth → ${small.manager.name} (DM) · chat.postMessage`);
+    print.chart(lastChartTo(small.manager.id), small.manager.name);
 
     print.heading(
       'LEAD',
@@ -387,6 +415,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       `${when('digest', sliding)}, the weekly digest: riskiest team first, with questions for its managers.`,
     );
     print.message(digest, `teamhealth → ${sliding.lead.name} (DM) · chat.postMessage`);
+    print.chart(lastChartTo(sliding.lead.id), sliding.lead.name);
 
     print.heading('EVERYONE', '/teamhealth privacy');
     print.message(privacy, 'teamhealth (only visible to you) · response_url');
@@ -401,6 +430,10 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
         `${fake.calls.length} calls (${[...byMethod].map(([m, n]) => `${m} ${n}`).join(', ')}).`,
     );
     print.text(`The database: *${shown}*`);
+    print.text(
+      `The ${charts.length} charts the app uploaded (every manager’s, every round; every lead’s, every week), ` +
+        `as PNG files: *${displayPath(chartsDir)}*`,
+    );
     print.text('Answers have no user id and no time, only a random key inside their round:');
     print.code(
       `sqlite3 -header -column ${shown} "SELECT round_id, energy, boundaries, ownership, recognition, note FROM responses LIMIT 8"`,
@@ -416,7 +449,15 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       for (const p of problems.slice(0, 5)) print.line(`  ${p}`);
     }
     print.blank();
-    return { dbPath, seconds, answers, slackCalls: fake.calls.length, problems, calls: [...fake.calls] };
+    return {
+      dbPath,
+      seconds,
+      answers,
+      slackCalls: fake.calls.length,
+      problems,
+      calls: [...fake.calls],
+      charts,
+    };
   } finally {
     await runtime.stop();
     await fake.close();
@@ -486,6 +527,17 @@ class Printer {
   message(call: RecordedCall | undefined, title: string): void {
     if (!call) throw new Error(`demo: the fake Slack received no message for “${title}”`);
     this.line(renderMessage(call.body, title, this.r));
+    this.blank();
+  }
+
+  /** A chart the app uploaded into a DM: where the demo wrote it, and its alt text. */
+  chart(chart: { path: string; file: UploadedFile } | undefined, to: string): void {
+    if (!chart) throw new Error(`demo: the fake Slack received no chart for ${to}`);
+    this.text(
+      `A moment later the chart follows in the same DM (files.completeUploadExternal, “${chart.file.title}”):`,
+    );
+    this.line(this.color ? `  \x1b[1m${displayPath(chart.path)}\x1b[0m` : `  ${displayPath(chart.path)}`);
+    for (const l of renderMrkdwn(`_Alt text: ${chart.file.altTxt ?? ''}_`, this.r)) this.line(`  ${l}`);
     this.blank();
   }
 

@@ -27,10 +27,10 @@ type Obj = Record<string, unknown>;
 const obj = (v: unknown): Obj => (v && typeof v === 'object' ? (v as Obj) : {});
 const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 
-/** A button in a message's blocks, by its action id. */
+/** A button in a message's blocks (in an actions block or beside a section), by its action id. */
 export function findButton(message: Obj, actionId: string): { value: string } | undefined {
   for (const block of arr(message.blocks)) {
-    for (const el of arr(obj(block).elements)) {
+    for (const el of [...arr(obj(block).elements), obj(block).accessory]) {
       const e = obj(el);
       if (e.type === 'button' && e.action_id === actionId) return { value: String(e.value ?? '') };
     }
@@ -66,8 +66,9 @@ export class SlackSide {
   }
 
   /**
-   * The user clicks a button in a DM the app sent them. For the check-in button, resolves to the
-   * `views.open` call the click made the app send (matched by the click's trigger id).
+   * The user clicks a button in a DM the app sent them. For a button that opens a modal (the check-in,
+   * a flag's "More ideas"), resolves to the `views.open` call the click made the app send (matched by
+   * the click's trigger id).
    */
   async click(userId: string, message: RecordedCall, actionId: string): Promise<RecordedCall | undefined> {
     const button = findButton(message.body, actionId);
@@ -83,8 +84,9 @@ export class SlackSide {
     });
     const res = await postSigned(this.url, interactionBody(payload), { secret: this.secret });
     if (res.status !== 200) throw new Error(`demo: a button click answered HTTP ${res.status}`);
-    if (actionId !== 'checkin_open') return undefined;
-    return until('the check-in modal', () =>
+    // Only these open a modal; the others (away, join, decline, leave) change the DM itself.
+    if (actionId !== 'checkin_open' && actionId !== 'playbook_open') return undefined;
+    return until(`the modal ${actionId} opens`, () =>
       this.fake.calls.find((c) => c.method === 'views.open' && c.body.trigger_id === triggerId),
     );
   }

@@ -27,7 +27,11 @@ export type Delivery =
   /** The DM confirming a saved setup form (each save its own nonce). */
   | { kind: 'setup'; teamId: number; nonce: string }
   /** A personal delivery that failed for good, kept for `/teamhealth status` without its person. */
-  | { kind: 'failed'; of: PersonalKind; roundId: number; nonce: string };
+  | { kind: 'failed'; of: PersonalKind; roundId: number; nonce: string }
+  /** The trend chart uploaded into the manager's DM with a round's summary. */
+  | { kind: 'chart'; roundId: number }
+  /** The chart of all a lead's teams, uploaded with their weekly digest. */
+  | { kind: 'digest_chart'; leadId: string; slot: number };
 
 const PERSONAL: ReadonlySet<string> = new Set<PersonalKind>([
   'invite',
@@ -51,6 +55,10 @@ export function deliveryKey(d: Delivery): string {
       return `setup:${d.teamId}:${d.nonce}`;
     case 'failed':
       return `failed:${d.of}:${d.roundId}:${d.nonce}`;
+    case 'chart':
+      return `chart:${d.roundId}`;
+    case 'digest_chart':
+      return `digest-chart:${d.leadId}:${d.slot}`;
     default:
       return 'teamId' in d ? `${d.kind}:${d.teamId}:${d.userId}` : `${d.kind}:${d.roundId}:${d.userId}`;
   }
@@ -62,6 +70,8 @@ const DIGEST_KEY = /^digest:([UW][A-Za-z0-9]+):(\d+)$/;
 const SETUP_KEY = /^setup:(\d+):([0-9a-f]+)$/;
 const FAILED_KEY = /^failed:(invite|reminder|recorded|closed|away):(\d+):([0-9a-f]+)$/;
 const MEMBERSHIP_KEY = /^(join|joined|optout|declined|added|left):(\d+):([UW][A-Za-z0-9]+)$/;
+const CHART_KEY = /^chart:(\d+)$/;
+const DIGEST_CHART_KEY = /^digest-chart:([UW][A-Za-z0-9]+):(\d+)$/;
 
 /** The delivery a stored key stands for; null for a key this code did not write. */
 export function parseDeliveryKey(key: string): Delivery | null {
@@ -77,6 +87,10 @@ export function parseDeliveryKey(key: string): Delivery | null {
   if (m) return { kind: 'failed', of: m[1] as PersonalKind, roundId: Number(m[2]), nonce: m[3] as string };
   m = MEMBERSHIP_KEY.exec(key);
   if (m) return { kind: m[1] as MembershipKind, teamId: Number(m[2]), userId: m[3] as string };
+  m = CHART_KEY.exec(key);
+  if (m) return { kind: 'chart', roundId: Number(m[1]) };
+  m = DIGEST_CHART_KEY.exec(key);
+  if (m) return { kind: 'digest_chart', leadId: m[1] as string, slot: Number(m[2]) };
   return null;
 }
 
@@ -97,7 +111,11 @@ export const FORGOTTEN_WITH_A_PERSON: readonly (PersonalKind | MembershipKind)[]
 
 /** The round a delivery belongs to, if any. */
 export const roundOf = (d: Delivery): number | null =>
-  isPersonal(d) || d.kind === 'summary' || d.kind === 'failed' ? d.roundId : null;
+  isPersonal(d) || d.kind === 'summary' || d.kind === 'failed' || d.kind === 'chart' ? d.roundId : null;
+
+/** The lead's weekly slot a delivery belongs to, if any. */
+export const digestSlotOf = (d: Delivery): number | null =>
+  d.kind === 'digest' || d.kind === 'digest_chart' ? d.slot : null;
 
 /**
  * A SQL LIKE pattern matching the keys of one kind of personal delivery for one person, any round.

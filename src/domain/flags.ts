@@ -13,7 +13,9 @@ import {
 } from './stats.ts';
 import type { RoundTally } from './tally.ts';
 
-export type FlagKind = 'low' | 'drop' | 'slide' | 'low_share' | 'participation';
+/** Every kind of flag, in the order reports list them. */
+export const FLAG_KINDS = ['low', 'drop', 'slide', 'low_share', 'participation'] as const;
+export type FlagKind = (typeof FLAG_KINDS)[number];
 export type Severity = 'warning' | 'critical';
 
 export interface Flag {
@@ -76,7 +78,7 @@ export const FLAG_RULES = {
 } as const;
 
 const SEVERITY_RANK: Record<Severity, number> = { critical: 0, warning: 1 };
-const KIND_RANK: Record<FlagKind, number> = { low: 0, drop: 1, slide: 2, low_share: 3, participation: 4 };
+const KIND_RANK = Object.fromEntries(FLAG_KINDS.map((k, i) => [k, i])) as Record<FlagKind, number>;
 const DIMENSION_RANK = Object.fromEntries(DIMENSIONS.map((d, i) => [d, i])) as Record<Dimension, number>;
 
 /** Orders flags most severe first, then by kind and dimension, so every report lists them alike. */
@@ -213,7 +215,7 @@ function answerFlags(dimension: Dimension, currentRound: RoundTally, earlier: re
       dimension,
       severity: slide.fall >= FLAG_RULES.slideCritical ? 'critical' : 'warning',
       evidence: { n: now.n, value: now.mean, baseline: base?.mean ?? null },
-      explanation: `${label} has slid ${plural(slide.means.length - 1, 'round')} running: ${slide.means.map(formatMean).join(' → ')} (${plural(now.n, 'answer')})`,
+      explanation: slideSentence(label, slide, now.n),
     });
   }
 
@@ -246,7 +248,30 @@ function answerFlags(dimension: Dimension, currentRound: RoundTally, earlier: re
   return flags;
 }
 
-function slideOf(now: RoundSample, before: readonly RoundSample[]): { fall: number; means: number[] } | null {
+interface Slide {
+  /** The fitted fall over the slide (the slope's estimate times the steps). */
+  fall: number;
+  /** The round means of the slide, oldest first: the rounds before the current one, then it. */
+  means: number[];
+  /** Where the fitted line stands at the start and at the end of the slide. */
+  from: number;
+  to: number;
+}
+
+/**
+ * A slide in words that agree with the figures they quote: "slid N rounds running" only when every
+ * step, as printed, fell; otherwise what the fitted trend did, with the round means beside it.
+ */
+function slideSentence(label: string, slide: Slide, answers: number): string {
+  const shown = slide.means.map(formatMean);
+  const steps = plural(shown.length - 1, 'round');
+  const eachFell = shown.every((m, i) => i === 0 || Number(m) < Number(shown[i - 1]));
+  return eachFell
+    ? `${label} has slid ${steps} running: ${shown.join(' → ')} (${plural(answers, 'answer')})`
+    : `${label}’s trend fell from ${formatMean(slide.from)} to ${formatMean(slide.to)} over ${steps} (round means ${shown.join(', ')}; ${plural(answers, 'answer')})`;
+}
+
+function slideOf(now: RoundSample, before: readonly RoundSample[]): Slide | null {
   const steps = FLAG_RULES.slideSteps;
   if (before.length < steps) return null;
   const slideRounds = [...before.slice(-steps), now];
@@ -274,5 +299,10 @@ function slideOf(now: RoundSample, before: readonly RoundSample[]): { fall: numb
   if (test === null) return null;
   const fall = -test.estimate * steps;
   if (fall < FLAG_RULES.slideMinEffect || test.pFall >= FLAG_RULES.slideAlpha) return null;
-  return { fall, means };
+  // What the words quote: the line through the slide's own rounds, which stays close to the means
+  // printed beside it; the hinge (which also leans on the level before) only where that line is flat.
+  const own = fitLine(slideRounds.map((r, x) => ({ summary: r.summary, x })));
+  const quoted =
+    own && Math.round(own.intercept * 10) > Math.round((own.intercept + own.slope * steps) * 10) ? own : line;
+  return { fall, means, from: quoted.intercept, to: quoted.intercept + quoted.slope * steps };
 }

@@ -334,7 +334,7 @@ export const PLAYBOOKS: { participation: Playbook } & Record<AnswerKind, Record<
 };
 
 /** The playbook for a flag: specific to its kind and dimension (participation has its own). */
-export function playbookFor(flag: Flag): Playbook {
+export function playbookFor(flag: Pick<Flag, 'kind' | 'dimension'>): Playbook {
   if (flag.kind === 'participation' || flag.dimension === null) return PLAYBOOKS.participation;
   return PLAYBOOKS[flag.kind][flag.dimension];
 }

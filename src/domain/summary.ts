@@ -9,6 +9,8 @@ export interface DimensionSummary {
   distribution: Distribution;
   /** Against the latest earlier shown round; null when there is none. */
   change: number | null;
+  /** That round's mean; null when there is none. */
+  previous: number | null;
 }
 
 export interface RoundSummary {
@@ -57,7 +59,13 @@ export function summarize(
     const distribution = current.distributions[dimension];
     const m = mean(distribution) as number;
     const before = previous ? mean(previous.distributions[dimension]) : null;
-    return { dimension, mean: m, distribution, change: before === null ? null : m - before };
+    return {
+      dimension,
+      mean: m,
+      distribution,
+      change: before === null ? null : m - before,
+      previous: before,
+    };
   });
   return { ...base, shown: true, dimensions, notes: shuffle(notes, random) };
 }

@@ -14,6 +14,12 @@ const FINAL: Readonly<Record<string, { unreachable: boolean }>> = {
   message_not_found: { unreachable: false },
   cant_update_message: { unreachable: false },
   edit_window_closed: { unreachable: false },
+  // A chart upload the workspace or the file refuses (files.getUploadURLExternal).
+  file_uploads_disabled: { unreachable: false },
+  file_uploads_except_images_disabled: { unreachable: false },
+  file_type_not_allowed: { unreachable: false },
+  file_upload_size_restricted: { unreachable: false },
+  alt_txt_too_large: { unreachable: false },
 };
 
 /** Retrying cannot help. */

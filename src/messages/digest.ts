@@ -4,12 +4,22 @@ import type { Means, TeamHealth } from '../domain/health.ts';
 import { playbookFor } from '../domain/playbook.ts';
 import { formatMean } from '../domain/stats.ts';
 import { arrow } from '../domain/trend.ts';
-import { flagTitle } from './insights.ts';
+import { flagGroups, groupTitle } from './insights.ts';
 import { participation } from './summary.ts';
-import { type Block, clip, context, divider, header, type Message, mention, section } from './text.ts';
+import {
+  type Block,
+  clip,
+  context,
+  divider,
+  header,
+  MAX_MESSAGE_BLOCKS,
+  type Message,
+  mention,
+  section,
+} from './text.ts';
 
-/** Teams a digest spells out; Slack allows 50 blocks a message and each team takes up to three. */
-export const MAX_DIGEST_TEAMS = 14;
+/** Teams a digest spells out, one block each, next to its five other blocks (Slack allows 50). */
+export const MAX_DIGEST_TEAMS = MAX_MESSAGE_BLOCKS - 5;
 
 const scores = (means: Means, previous: Means | null): string =>
   DIMENSIONS.map((d) => {
@@ -17,28 +27,20 @@ const scores = (means: Means, previous: Means | null): string =>
     return `${QUESTIONS[d].label} ${formatMean(means[d])}${a ? ` ${a}` : ''}`;
   }).join(' · ');
 
-function teamBlocks(h: TeamHealth, minResponses: number): Block[] {
+/** One block per team: who runs it, how many answered, the scores, its flags and one question to ask. */
+function teamBlock(h: TeamHealth, minResponses: number): Block {
   const latest = h.latest;
   const head = `*${h.team}* · manager ${mention(h.managerId)}`;
-  if (!latest) return [section(`${head}\nNo closed round yet.`)];
+  if (!latest) return section(`${head}\nNo closed round yet.`);
   const lines = [
-    head,
-    `Participation ${participation(latest.responded, latest.invited)} (round ${latest.number})`,
+    `${head} · round ${latest.number}: ${participation(latest.responded, latest.invited)} answered`,
+    h.means ? scores(h.means, h.previousMeans) : `Scores hidden: fewer than ${minResponses} answered.`,
+    h.flags.length === 0 ? 'No flags.' : flagGroups(h.flags).map(groupTitle).join(' · '),
   ];
-  if (h.means) lines.push(scores(h.means, h.previousMeans));
-  else lines.push(`Scores hidden: fewer than ${minResponses} answered.`);
-  if (h.flags.length === 0) lines.push('No flags.');
-  else lines.push(h.flags.map(flagTitle).join('\n'));
-  const blocks: Block[] = [section(clip(lines.join('\n'), 3000))];
   const top = h.flags[0];
-  if (top) {
-    // Questions to coach the manager with, not instructions to go around them.
-    const questions = playbookFor(top)
-      .forLead.map((q) => `• ${q}`)
-      .join('\n');
-    blocks.push(context(clip(`Ask ${mention(h.managerId)}:\n${questions}`, 3000)));
-  }
-  return blocks;
+  // A question to coach the manager with, not an instruction to go around them.
+  if (top) lines.push(`Ask ${mention(h.managerId)}: ${playbookFor(top).forLead[0] ?? ''}`);
+  return section(clip(lines.join('\n'), 3000));
 }
 
 export function digestMessage(d: Digest, minResponses: number): Message {
@@ -53,7 +55,7 @@ export function digestMessage(d: Digest, minResponses: number): Message {
       ).join(' · ')}`
     : `*Org*: no team had enough answers to show (at least ${minResponses}).`;
   const blocks: Block[] = [header('Your weekly team-health digest'), section(org), divider()];
-  for (const h of d.teams.slice(0, MAX_DIGEST_TEAMS)) blocks.push(...teamBlocks(h, minResponses));
+  for (const h of d.teams.slice(0, MAX_DIGEST_TEAMS)) blocks.push(teamBlock(h, minResponses));
   if (d.teams.length > MAX_DIGEST_TEAMS) {
     blocks.push(
       context(

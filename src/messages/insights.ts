@@ -1,32 +1,87 @@
-import { DIMENSIONS, QUESTIONS } from '../domain/dimensions.ts';
-import type { Flag } from '../domain/flags.ts';
+import type { ModalView, SectionBlock } from '@slack/types';
+import { DIMENSIONS, type Dimension, QUESTIONS } from '../domain/dimensions.ts';
+import type { Flag, FlagKind, Severity } from '../domain/flags.ts';
 import type { TeamHealth } from '../domain/health.ts';
 import { playbookFor } from '../domain/playbook.ts';
 import { formatMean } from '../domain/stats.ts';
 import type { Trend } from '../domain/trend.ts';
-import { type Block, clip, context, section } from './text.ts';
-
-/** How many flags a message spells out with their playbook; the rest are named in one line. */
-export const MAX_FLAGS_SHOWN = 5;
+import { type Block, clip, context, header, MAX_VIEW_BLOCKS, plain, section } from './text.ts';
 
 const SEVERITY_ICON: Record<Flag['severity'], string> = {
   critical: ':red_circle:',
   warning: ':large_orange_circle:',
 };
 
+const KIND_WORDS: Record<FlagKind, string> = {
+  low: 'low',
+  drop: 'dropped',
+  slide: 'sliding',
+  low_share: 'many low answers',
+  participation: 'falling',
+};
+
 const bullets = (items: readonly string[]): string => items.map((i) => `• ${i}`).join('\n');
 
-export const flagTitle = (f: Flag): string => {
-  const what = f.dimension === null ? 'Participation' : QUESTIONS[f.dimension].label;
-  const kind = {
-    low: 'low',
-    drop: 'dropped',
-    slide: 'sliding',
-    low_share: 'many low answers',
-    participation: 'falling',
-  }[f.kind];
-  return `${SEVERITY_ICON[f.severity]} *${what}: ${kind}* (${f.severity})`;
-};
+const subject = (dimension: Dimension | null): string =>
+  dimension === null ? 'Participation' : QUESTIONS[dimension].label;
+
+export const flagTitle = (f: Flag): string =>
+  `${SEVERITY_ICON[f.severity]} *${subject(f.dimension)}: ${KIND_WORDS[f.kind]}* (${f.severity})`;
+
+/** The flags on one dimension (or on participation), worst first. */
+export interface FlagGroup {
+  dimension: Dimension | null;
+  severity: Severity;
+  flags: Flag[];
+}
+
+/**
+ * Flags merged per dimension, the group with the worst flag first. `flags` must be sorted as
+ * `compareFlags` sorts them (worst severity first), as every report's flags are.
+ */
+export function flagGroups(flags: readonly Flag[]): FlagGroup[] {
+  const groups = new Map<Dimension | null, FlagGroup>();
+  for (const f of flags) {
+    const group = groups.get(f.dimension);
+    if (group) group.flags.push(f);
+    else groups.set(f.dimension, { dimension: f.dimension, severity: f.severity, flags: [f] });
+  }
+  return [...groups.values()];
+}
+
+/** "Energy: low, sliding (critical)", with the group's worst severity. */
+export const groupTitle = (g: FlagGroup): string =>
+  `${SEVERITY_ICON[g.severity]} *${subject(g.dimension)}: ${g.flags.map((f) => KIND_WORDS[f.kind]).join(', ')}* (${g.severity})`;
+
+/** The action id of the button that opens a flag group's full playbook. */
+export const PLAYBOOK_ACTION = 'playbook_open';
+
+/** What the playbook button carries: the dimension (or participation) and the kinds of its flags. */
+export interface PlaybookRef {
+  d: Dimension | 'participation';
+  k: FlagKind[];
+}
+
+const refOf = (g: FlagGroup): PlaybookRef => ({
+  d: g.dimension ?? 'participation',
+  k: g.flags.map((f) => f.kind),
+});
+
+/** One flagged dimension: what was flagged, why in one line, and one thing to try; the rest behind a button. */
+function groupBlock(g: FlagGroup): SectionBlock {
+  const top = g.flags[0] as Flag;
+  const reasons = g.flags.map((f) => f.explanation).join('; ');
+  const first = playbookFor(top).thisWeek[0] ?? '';
+  return {
+    ...section(clip(`${groupTitle(g)}\n${reasons}\n*Try this week:* ${first}`, 3000)),
+    accessory: {
+      type: 'button',
+      action_id: PLAYBOOK_ACTION,
+      text: plain('More ideas'),
+      value: JSON.stringify(refOf(g)),
+    },
+  };
+}
 
 /** The trend over recent rounds: a sparkline per dimension; hidden rounds are gaps, never zeros. */
 export function trendBlocks(trend: Trend): Block[] {
@@ -48,32 +103,40 @@ export function trendBlocks(trend: Trend): Block[] {
   ];
 }
 
-/** Each flag with its evidence and its playbook for the manager: what to try, what to ask. */
+/**
+ * The flags, one block per flagged dimension (at most five: four dimensions and participation), each
+ * with its reasons and one suggestion; the full playbook opens from its button.
+ */
 export function flagBlocks(flags: readonly Flag[]): Block[] {
   if (flags.length === 0) return [section('*Flags:* none this round. :large_green_circle:')];
-  const blocks: Block[] = [section(`*Flags (${flags.length})*`)];
-  for (const f of flags.slice(0, MAX_FLAGS_SHOWN)) {
-    const p = playbookFor(f);
-    blocks.push(
-      section(
-        clip(
-          `${flagTitle(f)}\n${f.explanation}\n*Try this week*\n${bullets(p.thisWeek)}\n*Ask in your next 1:1s*\n${bullets(p.oneOnOne)}`,
-          3000,
-        ),
-      ),
-    );
-  }
-  if (flags.length > MAX_FLAGS_SHOWN) {
-    blocks.push(
-      context(
-        `And ${flags.length - MAX_FLAGS_SHOWN} more: ${flags.slice(MAX_FLAGS_SHOWN).map(flagTitle).join(', ')}`,
-      ),
-    );
-  }
-  return blocks;
+  return [section(`*Flags (${flags.length})*`), ...flagGroups(flags).map(groupBlock)];
 }
 
 /** The trend and the flags that follow a round summary in a report and in the manager's DM. */
 export function insightBlocks(h: TeamHealth): Block[] {
   return [...trendBlocks(h.trend), ...flagBlocks(h.flags)];
+}
+
+/** The full playbook of a flagged dimension: what to try this week and what to ask in 1:1s, per flag. */
+export function playbookView(ref: PlaybookRef): ModalView {
+  const dimension = ref.d === 'participation' ? null : ref.d;
+  const blocks: Block[] = [header(subject(dimension))];
+  for (const kind of new Set(ref.k)) {
+    const p = playbookFor({ kind, dimension });
+    blocks.push(
+      section(
+        clip(
+          `*${p.title}*\n*Try this week*\n${bullets(p.thisWeek)}\n*Ask in your next 1:1s*\n${bullets(p.oneOnOne)}`,
+          3000,
+        ),
+      ),
+    );
+  }
+  blocks.push(context('Ask open questions about the team, never about who answered what.'));
+  return {
+    type: 'modal',
+    title: plain('What to try'),
+    close: plain('Close'),
+    blocks: blocks.slice(0, MAX_VIEW_BLOCKS),
+  };
 }

@@ -1,6 +1,7 @@
-import { QUESTIONS } from '../domain/dimensions.ts';
+import { type Distribution, QUESTIONS } from '../domain/dimensions.ts';
 import { formatMean } from '../domain/stats.ts';
 import type { DimensionSummary, RoundSummary } from '../domain/summary.ts';
+import { SPARK_BARS } from '../domain/trend.ts';
 import {
   type Block,
   clip,
@@ -14,13 +15,30 @@ import {
 
 export const participation = (responded: number, invited: number): string => `${responded} of ${invited}`;
 
-const signed = (x: number): string =>
-  x >= 0.05 ? `+${formatMean(x)}` : x <= -0.05 ? `−${formatMean(-x)}` : '±0.0';
+/**
+ * The change between two means as the difference of the means as printed, so "3.0 → 3.0" is never
+ * shown next to "−0.1", nor a fall quoted beside "±0.0".
+ */
+export const shownChange = (mean: number, previous: number): string => {
+  const tenths = Math.round(Number(formatMean(mean)) * 10) - Math.round(Number(formatMean(previous)) * 10);
+  if (tenths === 0) return '±0.0';
+  return `${tenths > 0 ? '+' : '−'}${(Math.abs(tenths) / 10).toFixed(1)}`;
+};
 
-const dimensionLine = (d: DimensionSummary): string => {
-  const change = d.change === null ? '' : `  (${signed(d.change)} vs last shown round)`;
-  const dist = d.distribution.map((n, i) => `${i + 1}: ${n}`).join('  ·  ');
-  return `*${QUESTIONS[d.dimension].label}*  ${formatMean(d.mean)}${change}\n${dist}`;
+/** How many gave each answer 1–5, as a small bar chart scaled to the most common answer; · for none. */
+export const distributionBar = (d: Distribution): string => {
+  const most = Math.max(...d);
+  return d
+    .map((n) =>
+      n === 0 || most === 0 ? '·' : (SPARK_BARS[Math.ceil((n / most) * SPARK_BARS.length) - 1] ?? '█'),
+    )
+    .join('');
+};
+
+/** One compact line per dimension: mean, change, and the answers 1–5 as a bar. */
+export const dimensionLine = (d: DimensionSummary): string => {
+  const change = d.previous === null ? '' : `  (${shownChange(d.mean, d.previous)} vs last shown round)`;
+  return `*${QUESTIONS[d.dimension].label}*  ${formatMean(d.mean)}${change}  ·  1–5 \`${distributionBar(d.distribution)}\``;
 };
 
 /** Why nothing but participation is shown; the same sentence wherever a round is hidden. */
@@ -39,7 +57,7 @@ function summaryBlocks(s: RoundSummary, insights: readonly Block[]): Block[] {
     return blocks;
   }
   // Insights (trend, flags) before the notes: notes are the longest part and Slack folds long messages.
-  blocks.push(section(s.dimensions.map(dimensionLine).join('\n\n')), ...insights);
+  blocks.push(section(s.dimensions.map(dimensionLine).join('\n')), ...insights);
   if (s.notes.length > 0) {
     // Notes are escaped so markup in them pings nobody; shuffled upstream so order tells nothing.
     const lines = s.notes.map((n) => `> ${escapeText(n).replace(/\n/g, '\n> ')}`);

@@ -1,8 +1,10 @@
 import { z } from 'zod';
 import { type Answers, DIMENSIONS, NOTE_MAX_LENGTH, type Score } from '../domain/dimensions.ts';
+import { FLAG_KINDS } from '../domain/flags.ts';
 import { TEAM_NAME, USER_ID } from '../domain/ids.ts';
 import { isValidTimezone, normalizeTimezone, parseTime, WEEKDAYS } from '../domain/schedule.ts';
 import { NOTE_BLOCK } from '../messages/checkin.ts';
+import type { PlaybookRef } from '../messages/insights.ts';
 import { SETUP_BLOCK } from '../messages/setup.ts';
 import type { SetupInput } from '../usecases/setup.ts';
 
@@ -112,6 +114,22 @@ const Metadata = z.object({ team: z.string().regex(TEAM_NAME).nullable() });
 export function parseSetupMetadata(raw: string): z.infer<typeof Metadata> | null {
   try {
     const r = Metadata.safeParse(JSON.parse(raw));
+    return r.success ? r.data : null;
+  } catch {
+    return null;
+  }
+}
+
+const PlaybookValue = z.object({
+  d: z.enum([...DIMENSIONS, 'participation']),
+  k: z.array(z.enum(FLAG_KINDS)).min(1).max(FLAG_KINDS.length),
+});
+
+/** The value of a flag's "More ideas" button; null for anything this app did not write. */
+export function parsePlaybookValue(raw: unknown): PlaybookRef | null {
+  if (typeof raw !== 'string' || raw.length > 500) return null;
+  try {
+    const r = PlaybookValue.safeParse(JSON.parse(raw));
     return r.success ? r.data : null;
   } catch {
     return null;

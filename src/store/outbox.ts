@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { deliveryKey, isPersonal, parseDeliveryKey, roundOf } from '../domain/delivery.ts';
+import { deliveryKey, digestSlotOf, isPersonal, parseDeliveryKey, roundOf } from '../domain/delivery.ts';
 import type { Db } from './db.ts';
 
 /** What to record in the database once Slack has accepted a delivery. */
@@ -161,12 +161,13 @@ export function outboxStore(db: Db) {
       }
       return n;
     },
-    /** Deletes failed lead digests whose slot is before `cutoff`. */
+    /** Deletes failed lead digests (and their charts) whose slot is before `cutoff`. */
     dropFailedDigestsBefore: (cutoff: Date): number => {
       let n = 0;
       for (const r of failedKeys.all()) {
         const d = parseDeliveryKey(r.key);
-        if (d?.kind === 'digest' && d.slot < cutoff.getTime()) n += removeById.run(r.id).changes;
+        const slot = d && digestSlotOf(d);
+        if (slot !== null && slot < cutoff.getTime()) n += removeById.run(r.id).changes;
       }
       return n;
     },

@@ -6,6 +6,7 @@ import { lastSlot, type Schedule, type Weekday } from '../domain/schedule.ts';
 import { digestMessage } from '../messages/digest.ts';
 import type { Message } from '../messages/text.ts';
 import type { Team } from '../store/teams.ts';
+import { queueDigestChart } from './charts.ts';
 import { zoneOf } from './teams.ts';
 
 const HOUR = 3_600_000;
@@ -52,6 +53,7 @@ export function queueDueDigests(s: Services, now: Date): number {
         channel: leadId,
         ...leadDigestMessage(s, leadId),
       });
+      queueDigestChart(s, leadId, slot);
       return true;
     })();
     if (sent) queued++;

@@ -2,6 +2,7 @@ import { randomInt } from 'node:crypto';
 import type { Services } from '../context.ts';
 import { assessTeam, HISTORY_ROUNDS } from '../domain/health.ts';
 import { summarize } from '../domain/summary.ts';
+import type { RoundTally } from '../domain/tally.ts';
 import { insightBlocks } from '../messages/insights.ts';
 import { type LiveCount, reportMessage } from '../messages/report.ts';
 import { summaryMessage } from '../messages/summary.ts';
@@ -20,13 +21,18 @@ export function teamReport(s: Services, team: Team): Message | null {
   const history = s.rounds.closedTallies(team.id, HISTORY_ROUNDS);
   const current = history.at(-1);
   if (!current) return null;
-  const summary = summarize(
-    team.slug,
-    current,
-    history.slice(0, -1),
-    s.rounds.notes(current.roundId),
-    cryptoRandom,
-  );
+  return roundReport(team, history, s.rounds.notes(current.roundId), cryptoRandom);
+}
+
+/** The report of the last round of `history` (closed rounds, oldest first; not empty) and its notes. */
+export function roundReport(
+  team: { slug: string; managerId: string },
+  history: readonly RoundTally[],
+  notes: readonly string[],
+  random: () => number,
+): Message {
+  const current = history.at(-1) as RoundTally;
+  const summary = summarize(team.slug, current, history.slice(0, -1), notes, random);
   const health = assessTeam(team, history);
   return summaryMessage(summary, insightBlocks(health), health.flags.length);
 }

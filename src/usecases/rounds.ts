@@ -7,6 +7,7 @@ import { scrubSoon } from '../store/scrub.ts';
 import { keyCheck, newRoundKey } from '../store/sealing.ts';
 import type { Team } from '../store/teams.ts';
 import { teamFor } from './access.ts';
+import { queueRoundChart } from './charts.ts';
 import { readersOf } from './consent.ts';
 import { teamReport } from './report.ts';
 import type { Refused } from './teams.ts';
@@ -117,6 +118,8 @@ export function closeRound(s: Services, round: Round, now: Date): boolean {
         channel: team.managerId,
         ...report,
       });
+      // Queued after the summary, so the text goes first and stands alone if the chart cannot follow.
+      queueRoundChart(s, team, round);
     }
     return true;
   })();

@@ -3,6 +3,7 @@ import {
   type Delivery,
   deliveryKey,
   describeDelivery,
+  digestSlotOf,
   FORGOTTEN_WITH_A_PERSON,
   parseDeliveryKey,
   personalKeyPattern,
@@ -24,6 +25,8 @@ const deliveries: Delivery[] = [
   { kind: 'declined', teamId: 4, userId: 'W9Z' },
   { kind: 'added', teamId: 9, userId: 'U01' },
   { kind: 'left', teamId: 9, userId: 'U01' },
+  { kind: 'chart', roundId: 12 },
+  { kind: 'digest_chart', leadId: 'ULEAD', slot: 1_764_000_000_000 },
 ];
 
 describe('delivery keys', () => {
@@ -47,6 +50,8 @@ describe('delivery keys', () => {
       'declined:4:W9Z',
       'added:9:U01',
       'left:9:U01',
+      'chart:12',
+      'digest-chart:ULEAD:1764000000000',
     ]);
   });
 
@@ -63,6 +68,8 @@ describe('delivery keys', () => {
       'join:x:U1',
       'joined:4:u1',
       'welcome:4:U1',
+      'chart:1:U1',
+      'digest-chart:ULEAD',
     ]) {
       expect(parseDeliveryKey(key)).toBeNull();
     }
@@ -78,18 +85,24 @@ describe('delivery keys', () => {
       12,
       null,
       null,
+      ...Array(6).fill(null),
+      12,
       null,
+    ]);
+    expect(deliveries.map(digestSlotOf)).toEqual([
+      ...Array(6).fill(null),
+      1_764_000_000_000,
       null,
+      ...Array(6).fill(null),
       null,
-      null,
-      null,
-      null,
+      1_764_000_000_000,
     ]);
   });
 
   it('names a delivery without the person it is for', () => {
     expect(describeDelivery('recorded:12:U01ABC')).toBe('recorded:12:…');
     expect(describeDelivery('digest:ULEAD:1764000000000')).toBe('digest:…:1764000000000');
+    expect(describeDelivery('digest-chart:ULEAD:1764000000000')).toBe('digest-chart:…:1764000000000');
   });
 
   it('matches one kind for one person in any round, and nobody else', () => {

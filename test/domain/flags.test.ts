@@ -158,6 +158,25 @@ describe('computeFlags: what a manager sees', () => {
     );
   });
 
+  it('says "slid N rounds running" only when each step fell, and otherwise what the fitted trend did', () => {
+    const level = [3, 3, 3, 3, 3, 4];
+    const slide = [
+      [3, 3, 3, 3, 2, 3],
+      [3, 2, 2, 2, 3, 2],
+      [3, 2, 3, 2, 3, 2],
+      [2, 2, 2, 2, 2, 2],
+    ];
+    const history = [
+      ...[1, 2, 3, 4].map((n) => round(n, { energy: level }, { rest: STEADY })),
+      ...slide.map((a, i) => round(5 + i, { energy: a }, { rest: STEADY })),
+    ];
+    const flag = computeFlags(under(MIN, history)).find((f) => f.kind === 'slide');
+    // 2.8 → 2.3 → 2.5 → 2.0 rose once: not "slid 3 rounds running".
+    expect(flag?.explanation).toBe(
+      'Energy’s trend fell from 2.8 to 2.1 over 3 rounds (round means 2.8, 2.3, 2.5, 2.0; 6 answers)',
+    );
+  });
+
   it('calls a one-off step down a drop, not a slide', () => {
     const history = [...steadyWeeks(7), round(8, { energy: [3, 3, 2, 3, 4, 3] }, { rest: STEADY })];
     expect(kinds(computeFlags(under(MIN, history)))).toEqual(['drop:energy']);

@@ -87,7 +87,8 @@ describe('the weekly check-in loop', () => {
     expect(text).toContain('5 of 6');
     expect(text).toContain('*Energy*  3.0');
     expect(text).toContain('*Boundaries*  3.0');
-    expect(text).toContain('1: 1  ·  2: 1  ·  3: 1  ·  4: 1  ·  5: 1');
+    // One answer of each score: five bars of the same height.
+    expect(text).toContain('*Energy*  3.0  ·  1–5 `█████`');
     expect(text).toContain('Ping &lt;!channel&gt; &amp; &lt;@U99&gt;');
     expect(text).not.toContain('<!channel>');
     // The one who did not answer gets their DM closed, and nothing new.

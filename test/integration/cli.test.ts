@@ -120,6 +120,7 @@ describe('npm run demo', () => {
     expect(res.err).toBe('');
     expect(res.out).toMatch(/^Usage: npm run demo/);
     expect(res.out).toContain('demo-data/teamhealth-demo.db');
+    expect(res.out).toContain('demo-data/charts/');
     expect(res.out).not.toContain('━━');
   });
 

@@ -1,10 +1,11 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { organisation } from '../../scripts/demo/org.ts';
-import { DB_FILE, type DemoResult, runDemo } from '../../scripts/demo/run.ts';
+import { CHARTS_DIR, DB_FILE, type DemoResult, runDemo } from '../../scripts/demo/run.ts';
+import { PNG_SIGNATURE } from '../../src/messages/png.ts';
 
 /** `npm run demo`, run in-process: the real app, twelve simulated weeks, what each role saw. */
 let output = '';
@@ -124,6 +125,35 @@ describe('npm run demo', () => {
     expect(lead).toContain(`Ask @${sliding?.manager.name}`);
     // Riskiest first: the sliding team leads the digest.
     expect(lead.indexOf(`${sliding?.slug} · manager`)).toBeLessThan(lead.indexOf(`${small?.slug} · manager`));
+  });
+
+  it('writes every chart the app uploaded as a PNG file in the demo folder, and prints where', () => {
+    // Twelve rounds of six teams, and the weekly digests of two leads.
+    expect(result.charts.filter((c) => c.file.title?.endsWith('· trend'))).toHaveLength(6 * 12);
+    expect(result.charts.filter((c) => c.file.title?.startsWith('Your ')).length).toBeGreaterThanOrEqual(
+      2 * 12,
+    );
+    for (const { path, file } of result.charts) {
+      expect(path.startsWith(join(dir, CHARTS_DIR))).toBe(true);
+      expect(readFileSync(path).equals(file.bytes)).toBe(true);
+      expect(file.bytes.subarray(0, 8).equals(PNG_SIGNATURE)).toBe(true);
+    }
+    const manager = between('━━ MANAGER', '━━ LEAD');
+    expect(manager).toContain(join(dir, CHARTS_DIR));
+    expect(manager).toMatch(new RegExp(`\\d{3}-teamhealth-${sliding?.slug}-round-12\\.png`));
+    expect(manager).toContain(`Alt text: Trend chart of ${sliding?.slug}, round 12:`);
+    expect(between('━━ LEAD', '━━ EVERYONE')).toMatch(/\d{3}-teamhealth-digest-3-teams\.png/);
+    expect(output).toContain(`as PNG files: ${join(dir, CHARTS_DIR)}`);
+  });
+
+  it('never puts a score of the team too small to show into its charts', () => {
+    const manager = small?.manager.id ?? '';
+    const charts = result.charts.filter((c) => c.file.channelId === `D${manager}`);
+    expect(charts).toHaveLength(12);
+    for (const { file } of charts) {
+      expect(file.altTxt).toContain('hidden');
+      expect(file.altTxt).not.toMatch(/\b[1-5]\.\d\b/);
+    }
   });
 
   it('prints the privacy statement everyone can ask for', () => {

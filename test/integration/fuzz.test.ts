@@ -267,6 +267,7 @@ const blockAction = (ctx: Ctx): fc.Arbitrary<Build> =>
           'consent_join',
           'consent_decline',
           'consent_leave',
+          'playbook_open',
           'CHECKIN_OPEN',
           'checkin_open ',
           'pick_team',
@@ -1211,6 +1212,11 @@ describe('hostile input, signed as Slack signs it', () => {
       ['consent_join', 'UPENDING', '99999', /no longer exists/],
       ...['-1', '0x1', '1.5', ' 1', 'abc', '', SQL, '<!channel>', BIG].map(
         (v): [string, string, string, RegExp] => ['consent_join', 'UPENDING', v, /could not be read/],
+      ),
+      // A flag's "More ideas": the playbook for what the value names, or a plain word that it is unreadable.
+      ['playbook_open', 'U02', '{"d":"energy","k":["low"]}', /Energy is low/],
+      ...['', 'abc', '{"d":"mood","k":["low"]}', '{"d":"energy","k":[]}', SQL, '<!channel>'].map(
+        (v): [string, string, string, RegExp] => ['playbook_open', 'U02', v, /did not come through/],
       ),
     ];
     clicks.forEach(([actionId, user, value, says], i) => {

@@ -2,8 +2,10 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nextSlot } from '../../src/domain/schedule.ts';
+import { PLAYBOOK_ACTION } from '../../src/messages/insights.ts';
+import { blockActionPayload, interactionBody, newTriggerId, postSigned } from '../../tools/signing.ts';
 import { assertWithinSlackLimits } from '../support/blockLimits.ts';
-import { type AnswerValues, startTestApp, type TestApp } from '../support/harness.ts';
+import { type AnswerValues, SECRET, startTestApp, type TestApp } from '../support/harness.ts';
 
 /**
  * Six teams under one lead, driven through twelve rounds each with chosen answers, as a manager and a
@@ -102,6 +104,23 @@ afterAll(async () => {
   await app.close();
 });
 
+/** Clicks the first button with this action id in a message's blocks; resolves to the modal it opened. */
+async function clickForModal(userId: string, blocks: unknown[], actionId: string) {
+  const button = (blocks as Array<{ accessory?: { action_id?: string; value?: string } }>).find(
+    (b) => b.accessory?.action_id === actionId,
+  )?.accessory;
+  expect(button).toBeDefined();
+  const triggerId = newTriggerId();
+  const payload = blockActionPayload({ userId, actionId, value: button?.value ?? '', triggerId });
+  expect((await postSigned(app.url, interactionBody(payload), { secret: SECRET })).status).toBe(200);
+  const calls = await app.fake.waitFor((cs) =>
+    cs.some((c) => c.method === 'views.open' && c.body.trigger_id === triggerId),
+  );
+  return calls.find((c) => c.method === 'views.open' && c.body.trigger_id === triggerId)?.body.view as {
+    blocks: unknown[];
+  };
+}
+
 const lastSummaryTo = (manager: string) => {
   const dms = app.fake.dmsTo(manager);
   return dms.at(-1)?.body as { text: string; blocks: unknown[] };
@@ -117,20 +136,27 @@ describe('reports and the manager DM at close', () => {
     expect(report.reply).toContain('no flags');
   });
 
-  it('flags a one-point drop for everyone, with a playbook for this week', () => {
+  it('flags a one-point drop for everyone, with a playbook for this week', async () => {
     const dm = lastSummaryTo('UM2');
     const text = JSON.stringify(dm.blocks);
     assertWithinSlackLimits(dm.blocks, 'message');
     expect(text).toContain('Energy: dropped');
     expect(text).toContain('Try this week');
-    expect(text).toContain('Ask in your next 1:1s');
     expect(text).not.toContain('Boundaries: dropped');
+    // The rest of the playbook (the questions for 1:1s too) is one click away, in a modal.
+    const view = await clickForModal('UM2', dm.blocks, PLAYBOOK_ACTION);
+    assertWithinSlackLimits(view.blocks as unknown[], 'modal');
+    const modal = JSON.stringify(view);
+    expect(modal).toContain('Energy dropped');
+    expect(modal).toContain('Try this week');
+    expect(modal).toContain('Ask in your next 1:1s');
   });
 
   it('flags a split team as many low answers even though its mean looks fine', () => {
     const text = JSON.stringify(lastSummaryTo('UM3').blocks);
-    expect(text).toContain('Recognition: many low answers');
-    expect(text).not.toContain('Recognition: low*');
+    // Flags are merged per dimension: the split is also a drop on the same line, and never "low".
+    expect(text).toContain('*Recognition: dropped, many low answers* (critical)');
+    expect(text).not.toMatch(/Recognition: [^*]*\blow(,|\*)/);
   });
 
   it('flags falling participation, and shows no scores of a round below the threshold', () => {

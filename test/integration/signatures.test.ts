@@ -312,7 +312,7 @@ describe('a body over 1 MiB', () => {
   });
 
   it('is refused with 413 once more than 1 MiB has arrived, when no length was declared', async () => {
-    const status = await new Promise<number>((resolve, reject) => {
+    const status = await new Promise<number>((resolve) => {
       const req = request(app.url, {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded', 'transfer-encoding': 'chunked' },

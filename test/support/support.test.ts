@@ -158,6 +158,60 @@ describe('fake Slack Web API', () => {
     await expect(call).resolves.toMatchObject({ ok: true });
   });
 
+  it('takes a file through the external upload flow: URL, bytes, completion into a channel', async () => {
+    const web = client(fake);
+    const bytes = Buffer.from('a picture');
+    const target = (await web.apiCall('files.getUploadURLExternal', {
+      filename: 'chart.png',
+      length: bytes.length,
+      alt_txt: 'A chart',
+    })) as { upload_url?: string; file_id?: string };
+    expect(String(target.upload_url)).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/upload\/F\w+$/);
+    // Completing before the bytes arrived is refused, as Slack does.
+    const early = await rejection(
+      web.apiCall('files.completeUploadExternal', { files: [{ id: target.file_id }], channel_id: 'DU1' }),
+    );
+    expect(early.data).toMatchObject({ error: 'file_not_found' });
+    const posted = await fetch(String(target.upload_url), { method: 'POST', body: bytes });
+    expect(posted.status).toBe(200);
+    const done = await web.apiCall('files.completeUploadExternal', {
+      files: [{ id: target.file_id, title: 'Chart' }],
+      channel_id: 'DU1',
+    });
+    expect((done as { files?: unknown }).files).toEqual([
+      { id: target.file_id, name: 'chart.png', title: 'Chart' },
+    ]);
+    expect(fake.files).toEqual([
+      expect.objectContaining({
+        id: target.file_id,
+        channelId: 'DU1',
+        altTxt: 'A chart',
+        title: 'Chart',
+        bytes,
+      }),
+    ]);
+    expect(fake.callsTo('file_upload')).toEqual([
+      expect.objectContaining({ body: { file_id: target.file_id, length: 9 } }),
+    ]);
+    // Each file is completed once; an unknown one is not found.
+    const again = await rejection(
+      web.apiCall('files.completeUploadExternal', { files: [{ id: target.file_id }], channel_id: 'DU1' }),
+    );
+    expect(again.data).toMatchObject({ error: 'file_not_found' });
+    expect((await fetch(`${fake.origin}/upload/F404`, { method: 'POST', body: bytes })).status).toBe(404);
+  });
+
+  it('refuses an upload without a name or size, or with an alt text over 1000 characters', async () => {
+    const web = client(fake);
+    const refused = async (args: Record<string, unknown>) =>
+      ((await rejection(web.apiCall('files.getUploadURLExternal', args))).data as { error?: string }).error;
+    expect(await refused({ length: 3 })).toBe('invalid_arguments');
+    expect(await refused({ filename: 'a.png', length: 0 })).toBe('invalid_arguments');
+    expect(await refused({ filename: 'a.png', length: 3, alt_txt: 'x'.repeat(1001) })).toBe(
+      'alt_txt_too_large',
+    );
+  });
+
   it('records response_url posts and allows five per url', async () => {
     const url = fake.responseUrl('cmd-1');
     expect(url).toBe(`${fake.origin}/respond/cmd-1`);

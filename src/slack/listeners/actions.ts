@@ -3,8 +3,10 @@ import type { Services } from '../../context.ts';
 import { isUserId, parseCheckinToken, parseRowId } from '../../domain/ids.ts';
 import { errorMessage } from '../../log.ts';
 import { CHECKIN_AWAY_ACTION, CHECKIN_OPEN_ACTION, checkinFormView } from '../../messages/checkin.ts';
+import { PLAYBOOK_ACTION, playbookView } from '../../messages/insights.ts';
 import { awayFromCheckin } from '../../usecases/away.ts';
 import { checkinForm } from '../../usecases/checkin.ts';
+import { parsePlaybookValue } from '../forms.ts';
 
 export function registerActions(app: App, s: Services): void {
   app.action<BlockAction<ButtonAction>>(CHECKIN_AWAY_ACTION, async ({ ack, body, action, respond }) => {
@@ -29,6 +31,24 @@ export function registerActions(app: App, s: Services): void {
       await client.views.open({ trigger_id: body.trigger_id, view: checkinFormView(form) });
     } catch (err) {
       s.log.warn(`check-in modal could not be opened: ${errorMessage(err)}`);
+    }
+  });
+
+  // A flag's "More ideas": the playbook is the same for everyone, so the modal needs no lookup at all.
+  app.action<BlockAction<ButtonAction>>(PLAYBOOK_ACTION, async ({ ack, body, action, client, respond }) => {
+    await ack();
+    const ref = parsePlaybookValue(action.value);
+    try {
+      if (ref) await client.views.open({ trigger_id: body.trigger_id, view: playbookView(ref) });
+      else {
+        await respond({
+          response_type: 'ephemeral',
+          replace_original: false,
+          text: 'That button did not come through as expected. `/teamhealth report` shows the flags again.',
+        });
+      }
+    } catch (err) {
+      s.log.warn(`playbook could not be shown: ${errorMessage(err)}`);
     }
   });
 }

@@ -1,0 +1,56 @@
+import { buildDigest } from './digest.ts';
+import { HISTORY_ROUNDS, type RoundRecord, roundRecords, type TeamHealth } from './health.ts';
+import type { RoundTally } from './tally.ts';
+
+/** How many rounds a trend chart shows. */
+export const CHART_ROUNDS = 12;
+
+/** Closed rounds a chart reads: its own, and before the first of them the rounds its flags were judged on. */
+export const CHART_HISTORY = CHART_ROUNDS + HISTORY_ROUNDS - 1;
+
+/**
+ * What a team's trend chart shows: its last rounds, oldest first, each with means only when the round
+ * is shown (a hidden round is a gap, never a zero) and the flags it raised at its close.
+ */
+export interface TeamChart {
+  team: string;
+  rounds: RoundRecord[];
+}
+
+/** `history`: the team's closed rounds, oldest first (CHART_HISTORY of them is enough). */
+export function teamChart(team: string, history: readonly RoundTally[]): TeamChart {
+  const window = history.slice(-CHART_HISTORY);
+  const first = Math.max(0, window.length - CHART_ROUNDS);
+  return { team, rounds: roundRecords(team, window).slice(first) };
+}
+
+/** One row of a lead's chart: a team's trend and where it stands now. */
+export interface LeadChartRow {
+  chart: TeamChart;
+  managerId: string;
+  /** The worst severity among the team's current flags; null with none. */
+  worst: TeamHealth['flags'][number]['severity'] | null;
+}
+
+/** Every team a lead leads, riskiest first (the digest's order). */
+export interface LeadChart {
+  leadId: string;
+  rows: LeadChartRow[];
+}
+
+export function leadChart(
+  leadId: string,
+  teams: ReadonlyArray<{ health: TeamHealth; chart: TeamChart }>,
+): LeadChart {
+  const charts = new Map(teams.map((t) => [t.health, t.chart]));
+  // The digest decides the order, so the chart and the text list the teams alike.
+  const ordered = buildDigest(leadId, [...charts.keys()]).teams;
+  return {
+    leadId,
+    rows: ordered.map((h) => ({
+      chart: charts.get(h) as TeamChart,
+      managerId: h.managerId,
+      worst: h.flags[0]?.severity ?? null,
+    })),
+  };
+}

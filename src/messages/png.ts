@@ -1,0 +1,53 @@
+import { createRequire } from 'node:module';
+import type { ResvgRenderOptions } from '@resvg/resvg-js';
+import { CHART_FONT, type ChartSvg } from './chart.ts';
+
+// SVG → PNG with resvg (Rust, prebuilt for each platform). Loaded on first use, so a machine where the
+// native binary cannot load still starts, sends every text message, and only its charts fail.
+
+/** The eight bytes every PNG file starts with. */
+export const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+/**
+ * Pixels per SVG unit: 1.5 keeps a chart sharp when Slack shows it large, down to 1 for a chart so tall
+ * (a lead of a hundred teams) that more pixels would cost more to draw and upload than they add. Above
+ * 1.5 the PNG encoding alone takes longer than a team's chart may (bench/cases/chart.ts).
+ */
+export const chartScale = (c: Pick<ChartSvg, 'width' | 'height'>): number =>
+  Math.min(1.5, Math.max(1, Math.sqrt(MAX_PIXELS / (c.width * c.height))));
+
+const MAX_PIXELS = 1_200_000;
+
+let options: ResvgRenderOptions | undefined;
+
+/**
+ * Inter as TrueType files from an npm package (resvg reads TTF/OTF, not WOFF2), and no system fonts:
+ * every machine draws the same letters, and nothing is scanned at each render.
+ */
+function renderOptions(): ResvgRenderOptions {
+  if (!options) {
+    const require = createRequire(import.meta.url);
+    options = {
+      font: {
+        loadSystemFonts: false,
+        fontFiles: ['400Regular/Inter_400Regular.ttf', '600SemiBold/Inter_600SemiBold.ttf'].map((f) =>
+          require.resolve(`@expo-google-fonts/inter/${f}`),
+        ),
+        defaultFontFamily: CHART_FONT,
+        sansSerifFamily: CHART_FONT,
+      },
+      logLevel: 'off',
+    };
+  }
+  return options;
+}
+
+/** Renders an SVG to PNG bytes on libuv's thread pool, so the event loop (and every ack) keeps going. */
+export async function svgToPng(chart: ChartSvg): Promise<Buffer> {
+  const { renderAsync } = await import('@resvg/resvg-js');
+  const image = await renderAsync(chart.svg, {
+    ...renderOptions(),
+    fitTo: { mode: 'zoom', value: chartScale(chart) },
+  });
+  return image.asPng();
+}

@@ -1,0 +1,143 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { buildDigest } from '../../src/domain/digest.ts';
+import { assessTeam } from '../../src/domain/health.ts';
+import type { RoundTally } from '../../src/domain/tally.ts';
+import { digestMessage, MAX_DIGEST_TEAMS } from '../../src/messages/digest.ts';
+import { PLAYBOOK_ACTION, playbookView } from '../../src/messages/insights.ts';
+import { distributionBar, shownChange } from '../../src/messages/summary.ts';
+import type { Block } from '../../src/messages/text.ts';
+import { parsePlaybookValue } from '../../src/slack/forms.ts';
+import { roundReport } from '../../src/usecases/report.ts';
+import { assertWithinSlackLimits } from '../support/blockLimits.ts';
+import { historyArb, tally } from '../support/history.ts';
+
+const MIN = 5;
+const NOTES = ['More focus time, please.', 'The release went well.'];
+
+const textOf = (b: Block): string =>
+  b.type === 'section' ? (b.text?.text ?? '') : b.type === 'context' ? JSON.stringify(b.elements) : '';
+
+/** Blocks before the anonymous notes (the whole message when the round shows none). */
+const beforeNotes = (blocks: readonly Block[]): Block[] => {
+  const at = blocks.findIndex((b) => /\*Notes \(anonymous|No notes this round/.test(textOf(b)));
+  return at < 0 ? [...blocks] : blocks.slice(0, at);
+};
+
+const report = (history: RoundTally[]) =>
+  roundReport({ slug: 'platform-api', managerId: 'UM' }, history, NOTES, () => 0.5);
+
+describe('the manager’s summary fits on one screen', () => {
+  it('spends at most 12 blocks before the notes, even with every dimension and participation flagged', () => {
+    // Eight good rounds, two of them hidden (gaps in the trend), then everything falls at once and
+    // only half the team answers.
+    const good = [5, 5, 4, 5, 5, 4, 5, 5, 4, 5];
+    const history = [
+      ...Array.from({ length: 8 }, (_, i) =>
+        tally(i + 1, i === 3 || i === 5 ? [5, 5, 5] : good, { invited: 10 }),
+      ),
+      tally(9, [1, 2, 1, 2, 1], { invited: 10 }),
+    ];
+    const { blocks } = report(history);
+    assertWithinSlackLimits(blocks, 'message');
+    const screen = beforeNotes(blocks);
+    const flagged = screen.filter((b) => b.type === 'section' && b.accessory?.type === 'button');
+    // Four dimensions and participation: five flag blocks, each with its "More ideas" button.
+    expect(flagged).toHaveLength(5);
+    expect(screen.length).toBeLessThanOrEqual(12);
+    expect(JSON.stringify(blocks)).toContain('Gaps are rounds with too few answers');
+    expect(JSON.stringify(blocks)).toContain('The release went well.');
+  });
+
+  it('spends at most 12 blocks before the notes over random histories', () => {
+    fc.assert(
+      fc.property(historyArb(), (history) => {
+        const { blocks } = report(history);
+        expect(beforeNotes(blocks).length).toBeLessThanOrEqual(12);
+        assertWithinSlackLimits(blocks, 'message');
+      }),
+      { numRuns: 500, seed: 7 },
+    );
+  });
+
+  it('gives one line per dimension: mean, change and the answers 1–5 as a bar', () => {
+    const history = [tally(1, [3, 3, 4, 4, 4]), tally(2, [1, 3, 3, 4, 4, 4])];
+    const scores =
+      report(history)
+        .blocks.map(textOf)
+        .find((t) => t.startsWith('*Energy*')) ?? '';
+    expect(scores.split('\n')).toEqual(
+      ['Energy', 'Boundaries', 'Ownership', 'Recognition'].map(
+        (d) => `*${d}*  3.2  (−0.4 vs last shown round)  ·  1–5 \`▃·▆█·\``,
+      ),
+    );
+  });
+});
+
+describe('the figures on a summary line', () => {
+  it('draws each answer’s count as a bar scaled to the most common one, and a dot for none', () => {
+    expect(distributionBar([0, 1, 3, 2, 0])).toBe('·▃█▆·');
+    expect(distributionBar([1, 1, 1, 1, 1])).toBe('█████');
+    expect(distributionBar([0, 0, 0, 0, 6])).toBe('····█');
+    expect(distributionBar([0, 0, 0, 0, 0])).toBe('·····');
+  });
+
+  it('prints the change as the difference of the means as printed', () => {
+    // 3.04 prints as 3.0 and 3.05 as 3.1: "3.1 → 3.0" is a fall of 0.1, never "±0.0".
+    expect(shownChange(3.04, 3.05)).toBe('−0.1');
+    expect(shownChange(3.01, 2.99)).toBe('±0.0');
+    expect(shownChange(4, 3.5)).toBe('+0.5');
+  });
+});
+
+describe('the lead digest', () => {
+  it('spends one block per team, and names the teams it has no room for', () => {
+    const teams = fc
+      .sample(historyArb(8), { numRuns: 60, seed: 3 })
+      .map((history, i) => assessTeam({ slug: `team-${i}`, managerId: `UM${i}` }, history));
+    const { blocks } = digestMessage(buildDigest('ULEAD', teams), MIN);
+    assertWithinSlackLimits(blocks, 'message');
+    const perTeam = blocks.filter((b) => /^\*team-\d+\* · manager/.test(textOf(b)));
+    expect(perTeam).toHaveLength(MAX_DIGEST_TEAMS);
+    for (const b of perTeam) expect(b.type).toBe('section');
+    const rest = blocks.map(textOf).find((t) => t.includes('more teams with lower risk')) ?? '';
+    expect(rest).toContain(`And ${60 - MAX_DIGEST_TEAMS} more teams`);
+  });
+});
+
+describe('More ideas', () => {
+  const history = [
+    ...Array.from({ length: 5 }, (_, i) => tally(i + 1, [4, 4, 4, 4, 4, 5])),
+    tally(6, { energy: [2, 2, 2, 1, 2, 2] }, { rest: [4, 4, 4, 4, 4, 5] }),
+  ];
+
+  it('carries the flagged dimension and its kinds, and opens their whole playbook', () => {
+    const section = report(history).blocks.find((b) => b.type === 'section' && b.accessory);
+    const button = section?.type === 'section' ? section.accessory : undefined;
+    expect(button).toMatchObject({ type: 'button', action_id: PLAYBOOK_ACTION });
+    const ref = parsePlaybookValue((button as { value?: string }).value);
+    expect(ref).toEqual({ d: 'energy', k: ['low', 'drop'] });
+    const view = playbookView(ref as NonNullable<typeof ref>);
+    assertWithinSlackLimits(view.blocks, 'modal');
+    const text = JSON.stringify(view);
+    for (const title of ['Energy is low', 'Energy dropped', 'Try this week', 'Ask in your next 1:1s']) {
+      expect(text).toContain(title);
+    }
+  });
+
+  it('refuses a value this app did not write', () => {
+    for (const forged of [
+      '',
+      'energy',
+      '{"d":"energy"}',
+      '{"d":"energy","k":[]}',
+      '{"d":"mood","k":["low"]}',
+      '{"d":"energy","k":["shouting"]}',
+      `{"d":"energy","k":[${'"low",'.repeat(300)}"low"]}`,
+      42,
+      null,
+    ]) {
+      expect(parsePlaybookValue(forged), String(forged)).toBeNull();
+    }
+  });
+});
