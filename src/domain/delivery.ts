@@ -21,7 +21,7 @@ export type Delivery =
   /** About the person's place on a team; `userId` is the person it is about, whoever receives it. */
   | { kind: MembershipKind; teamId: number; userId: string }
   /** The round's summary to its manager. */
-  | { kind: 'summary'; roundId: number }
+  | { kind: 'summary'; roundId: number; part?: number }
   /** A lead's weekly digest for one scheduled slot (epoch ms). */
   | { kind: 'digest'; leadId: string; slot: number }
   /** The DM confirming a saved setup form (each save its own nonce). */
@@ -48,7 +48,8 @@ export const isPersonal = (d: Delivery): d is Extract<Delivery, { kind: Personal
 export function deliveryKey(d: Delivery): string {
   switch (d.kind) {
     case 'summary':
-      return `summary:${d.roundId}`;
+      // Part 0 keeps the key it always had; a long summary's further parts are numbered.
+      return d.part ? `summary:${d.roundId}:${d.part}` : `summary:${d.roundId}`;
     case 'digest':
       return `digest:${d.leadId}:${d.slot}`;
     case 'setup':
@@ -65,7 +66,7 @@ export function deliveryKey(d: Delivery): string {
 }
 
 const PERSONAL_KEY = /^(invite|reminder|recorded|closed|away):(\d+):([UW][A-Za-z0-9]+)$/;
-const SUMMARY_KEY = /^summary:(\d+)$/;
+const SUMMARY_KEY = /^summary:(\d+)(?::(\d+))?$/;
 const DIGEST_KEY = /^digest:([UW][A-Za-z0-9]+):(\d+)$/;
 const SETUP_KEY = /^setup:(\d+):([0-9a-f]+)$/;
 const FAILED_KEY = /^failed:(invite|reminder|recorded|closed|away):(\d+):([0-9a-f]+)$/;
@@ -78,7 +79,7 @@ export function parseDeliveryKey(key: string): Delivery | null {
   let m = PERSONAL_KEY.exec(key);
   if (m) return { kind: m[1] as PersonalKind, roundId: Number(m[2]), userId: m[3] as string };
   m = SUMMARY_KEY.exec(key);
-  if (m) return { kind: 'summary', roundId: Number(m[1]) };
+  if (m) return { kind: 'summary', roundId: Number(m[1]), ...(m[2] !== undefined && { part: Number(m[2]) }) };
   m = DIGEST_KEY.exec(key);
   if (m) return { kind: 'digest', leadId: m[1] as string, slot: Number(m[2]) };
   m = SETUP_KEY.exec(key);

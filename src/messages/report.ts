@@ -1,4 +1,4 @@
-import { context, MAX_MESSAGE_BLOCKS, type Message, section } from './text.ts';
+import { context, type Message, section } from './text.ts';
 
 /** How many answered a round still open, as its manager, lead and admins may see it. */
 export interface LiveCount {
@@ -26,10 +26,7 @@ export function reportMessage(
 ): Message {
   const liveBlocks = live ? [context(`Round ${live.round} is open: ${liveCountLine(live)}.`)] : [];
   if (latest) {
-    return {
-      text: latest.text,
-      blocks: [...latest.blocks.slice(0, MAX_MESSAGE_BLOCKS - liveBlocks.length), ...liveBlocks],
-    };
+    return { text: latest.text, blocks: [...latest.blocks, ...liveBlocks] };
   }
   const text = `*${slug}* has no closed round yet.${open ? '' : ` \`/teamhealth checkin ${slug}\` opens one now.`}`;
   return { text, blocks: [section(text), ...liveBlocks] };

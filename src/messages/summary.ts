@@ -8,9 +8,9 @@ import {
   context,
   escapeText,
   header,
-  MAX_MESSAGE_BLOCKS,
   type Message,
   section,
+  verbatimSection,
 } from './text.ts';
 
 export const participation = (responded: number, invited: number): string => `${responded} of ${invited}`;
@@ -64,12 +64,12 @@ function summaryBlocks(s: RoundSummary, insights: readonly Block[]): Block[] {
     let chunk = '*Notes (anonymous, in no particular order)*';
     for (const line of lines) {
       if (chunk.length + line.length + 2 > 2900) {
-        blocks.push(section(chunk));
+        blocks.push(verbatimSection(chunk));
         chunk = '';
       }
       chunk = chunk ? `${chunk}\n\n${line}` : line;
     }
-    blocks.push(section(chunk));
+    blocks.push(verbatimSection(chunk));
   } else {
     blocks.push(context('No notes this round.'));
   }
@@ -85,6 +85,7 @@ export function summaryMessage(s: RoundSummary, insights: readonly Block[], flag
   const flagCount = flags === 0 ? 'no flags' : `${flags} flag${flags === 1 ? '' : 's'}`;
   return {
     text: `${escapeText(text)} (${flagCount})`,
-    blocks: summaryBlocks({ ...s, team: escapeText(s.team) }, insights).slice(0, MAX_MESSAGE_BLOCKS),
+    // Every note reaches the manager: a long summary is sent in parts (see inParts), never cut.
+    blocks: summaryBlocks({ ...s, team: escapeText(s.team) }, insights),
   };
 }

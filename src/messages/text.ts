@@ -20,6 +20,12 @@ export const plain = (text: string): PlainTextElement => ({ type: 'plain_text', 
 
 export const section = (text: string): SectionBlock => ({ type: 'section', text: { type: 'mrkdwn', text } });
 
+/** A section Slack shows as written: no auto-linked URLs, channel names or mentions (people's own words). */
+export const verbatimSection = (text: string): SectionBlock => ({
+  type: 'section',
+  text: { type: 'mrkdwn', text, verbatim: true },
+});
+
 export const context = (text: string): ContextBlock => ({
   type: 'context',
   elements: [{ type: 'mrkdwn', text }],
@@ -41,6 +47,18 @@ export const MAX_VIEW_BLOCKS = 100;
 export interface Message {
   text: string;
   blocks: Block[];
+}
+
+/**
+ * A message as Slack can take it: parts of at most MAX_MESSAGE_BLOCKS blocks each, in order, so nothing
+ * of a long one (a summary with many notes) is ever cut off.
+ */
+export function inParts(m: Message): Message[] {
+  const parts: Message[] = [];
+  for (let i = 0; i < m.blocks.length || parts.length === 0; i += MAX_MESSAGE_BLOCKS) {
+    parts.push({ text: m.text, blocks: m.blocks.slice(i, i + MAX_MESSAGE_BLOCKS) });
+  }
+  return parts.map((p, i) => (i === 0 ? p : { ...p, text: `${m.text} (continued, ${i + 1} of ${parts.length})` }));
 }
 
 /** A message of one paragraph: most command replies. */

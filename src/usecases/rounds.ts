@@ -1,6 +1,7 @@
 import type { Services } from '../context.ts';
 import { deliveryKey } from '../domain/delivery.ts';
 import { lastSlot } from '../domain/schedule.ts';
+import { inParts } from '../messages/text.ts';
 import { closedMessage, inviteMessage, recordedMessage, reminderMessage } from '../messages/checkin.ts';
 import type { Round } from '../store/rounds.ts';
 import { scrubSoon } from '../store/scrub.ts';
@@ -114,9 +115,9 @@ export function closeRound(s: Services, round: Round, now: Date): boolean {
     }
     const report = teamReport(s, team);
     if (report) {
-      s.outbox.enqueue(deliveryKey({ kind: 'summary', roundId: round.id }), 'chat.postMessage', {
-        channel: team.managerId,
-        ...report,
+      inParts(report).forEach((part, i) => {
+        const key = deliveryKey({ kind: 'summary', roundId: round.id, ...(i > 0 && { part: i }) });
+        s.outbox.enqueue(key, 'chat.postMessage', { channel: team.managerId, ...part });
       });
       // Queued after the summary, so the text goes first and stands alone if the chart cannot follow.
       queueRoundChart(s, team, round);

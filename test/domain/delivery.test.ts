@@ -118,3 +118,13 @@ describe('delivery keys', () => {
     for (const d of membership) expect(FORGOTTEN_WITH_A_PERSON).toContain(d.kind);
   });
 });
+
+describe('the parts of a long summary', () => {
+  it('keep the first part’s key as it always was, and number the others', () => {
+    expect(deliveryKey({ kind: 'summary', roundId: 12 })).toBe('summary:12');
+    expect(deliveryKey({ kind: 'summary', roundId: 12, part: 0 })).toBe('summary:12');
+    expect(deliveryKey({ kind: 'summary', roundId: 12, part: 2 })).toBe('summary:12:2');
+    expect(parseDeliveryKey('summary:12:2')).toEqual({ kind: 'summary', roundId: 12, part: 2 });
+    expect(roundOf({ kind: 'summary', roundId: 12, part: 2 })).toBe(12);
+  });
+});

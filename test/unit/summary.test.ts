@@ -6,7 +6,7 @@ import type { RoundTally } from '../../src/domain/tally.ts';
 import { digestMessage, MAX_DIGEST_TEAMS } from '../../src/messages/digest.ts';
 import { PLAYBOOK_ACTION, playbookView } from '../../src/messages/insights.ts';
 import { distributionBar, shownChange } from '../../src/messages/summary.ts';
-import type { Block } from '../../src/messages/text.ts';
+import { type Block, inParts } from '../../src/messages/text.ts';
 import { parsePlaybookValue } from '../../src/slack/forms.ts';
 import { roundReport } from '../../src/usecases/report.ts';
 import { assertWithinSlackLimits } from '../support/blockLimits.ts';
@@ -139,5 +139,26 @@ describe('More ideas', () => {
     ]) {
       expect(parsePlaybookValue(forged), String(forged)).toBeNull();
     }
+  });
+});
+
+describe('a summary with more notes than one message holds', () => {
+  it('is sent in parts of at most 50 blocks, every note exactly once, in order', () => {
+    // 300 notes of 500 characters: about 60 sections of notes, more than one message can carry.
+    const notes = Array.from({ length: 300 }, (_, i) =>
+      `note-${String(i).padStart(3, '0')} `.padEnd(500, 'z'),
+    );
+    const history = Array.from({ length: 3 }, (_, i) => tally(i + 1, Array(300).fill(4), { invited: 300 }));
+    const full = roundReport({ slug: 'huge', managerId: 'UM' }, history, notes, () => 0.5);
+    const parts = inParts(full);
+    expect(parts.length).toBeGreaterThan(1);
+    for (const p of parts) {
+      expect(p.blocks.length).toBeLessThanOrEqual(50);
+      assertWithinSlackLimits(p.blocks, 'message');
+    }
+    expect(parts.flatMap((p) => p.blocks)).toEqual(full.blocks);
+    const text = parts.flatMap((p) => p.blocks.map(textOf)).join('\n');
+    for (const note of notes) expect(text.split(note)).toHaveLength(2);
+    expect(parts[1]?.text).toMatch(/continued, 2 of \d+/);
   });
 });

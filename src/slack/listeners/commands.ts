@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Services } from '../../context.ts';
 import { USER_ID } from '../../domain/ids.ts';
 import { errorMessage } from '../../log.ts';
-import { reply } from '../../messages/text.ts';
+import { inParts, reply } from '../../messages/text.ts';
 import { handleCommand } from '../commands/handle.ts';
 import { parseCommand } from '../commands/parse.ts';
 import { openSetup } from './setup.ts';
@@ -58,7 +58,10 @@ export function registerCommands(app: App, s: Services): void {
           return reply(text);
         })();
     try {
-      await respond({ response_type: 'ephemeral', replace_original: false, ...message });
+      // A long report goes in parts, in order (a response_url takes five posts).
+      for (const part of inParts(message)) {
+        await respond({ response_type: 'ephemeral', replace_original: false, ...part });
+      }
     } catch (err) {
       s.log.warn(`command reply could not be delivered: ${errorMessage(err)}`);
     }
