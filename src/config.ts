@@ -2,6 +2,9 @@ import { z } from 'zod';
 import { USER_ID } from './domain/ids.ts';
 import { isValidTimezone } from './domain/schedule.ts';
 
+const isLoopback = (host: string): boolean =>
+  host === 'localhost' || host === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+
 const intFrom = (name: string, min: number, max: number) =>
   z
     .string()
@@ -35,6 +38,11 @@ const schema = z
         protocol: /^https?$/,
         error: 'SLACK_API_URL must be an http(s) URL such as https://slack.com/api/',
       })
+      // The bot token travels with every call: in clear text only to this machine (tests, the demo).
+      .refine(
+        (u) => !URL.canParse(u) || new URL(u).protocol === 'https:' || isLoopback(new URL(u).hostname),
+        'SLACK_API_URL may use http:// only for this machine (localhost, 127.x.x.x, [::1]); use https:// for any other host',
+      )
       .transform((u) => (u.endsWith('/') ? u : `${u}/`))
       .optional(),
     ADMIN_USER_IDS: z

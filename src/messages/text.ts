@@ -58,7 +58,9 @@ export function inParts(m: Message): Message[] {
   for (let i = 0; i < m.blocks.length || parts.length === 0; i += MAX_MESSAGE_BLOCKS) {
     parts.push({ text: m.text, blocks: m.blocks.slice(i, i + MAX_MESSAGE_BLOCKS) });
   }
-  return parts.map((p, i) => (i === 0 ? p : { ...p, text: `${m.text} (continued, ${i + 1} of ${parts.length})` }));
+  return parts.map((p, i) =>
+    i === 0 ? p : { ...p, text: `${m.text} (continued, ${i + 1} of ${parts.length})` },
+  );
 }
 
 /** A message of one paragraph: most command replies. */

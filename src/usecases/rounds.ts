@@ -1,8 +1,8 @@
 import type { Services } from '../context.ts';
 import { deliveryKey } from '../domain/delivery.ts';
 import { lastSlot } from '../domain/schedule.ts';
-import { inParts } from '../messages/text.ts';
 import { closedMessage, inviteMessage, recordedMessage, reminderMessage } from '../messages/checkin.ts';
+import { inParts } from '../messages/text.ts';
 import type { Round } from '../store/rounds.ts';
 import { scrubSoon } from '../store/scrub.ts';
 import { keyCheck, newRoundKey } from '../store/sealing.ts';

@@ -76,6 +76,26 @@ describe('parseConfig defaults', () => {
     expect(parseConfig({ ...HTTP, DEFAULT_TIMEZONE: tz }).defaultTimezone).toBe(tz);
   });
 
+  it('lets SLACK_API_URL be http:// only for this machine, so the bot token never crosses a network in clear', () => {
+    for (const url of [
+      'http://127.0.0.1:4000/api/',
+      'http://localhost:4000/api/',
+      'http://[::1]:4000/api/',
+      'https://slack.example/api/',
+    ]) {
+      expect(parseConfig({ ...HTTP, SLACK_API_URL: url }).slackApiUrl).toBe(url);
+    }
+    for (const url of [
+      'http://slack.com/api/',
+      'http://10.0.0.5/api/',
+      'http://localhost.evil.example/api/',
+    ]) {
+      expect(() => parseConfig({ ...HTTP, SLACK_API_URL: url })).toThrow(
+        /SLACK_API_URL may use http:\/\/ only for this machine/,
+      );
+    }
+  });
+
   it('adds a trailing slash to SLACK_API_URL and keeps one that is there', () => {
     expect(parseConfig({ ...HTTP, SLACK_API_URL: 'http://127.0.0.1:4000/api' }).slackApiUrl).toBe(
       'http://127.0.0.1:4000/api/',
