@@ -2,13 +2,12 @@ import type { HomeView } from '@slack/types';
 import type { Digest } from '../domain/digest.ts';
 import { DIMENSIONS, QUESTIONS } from '../domain/dimensions.ts';
 import type { TeamHealth } from '../domain/health.ts';
-import { describeInstant } from '../domain/schedule.ts';
 import { formatMean } from '../domain/stats.ts';
 import { digestMessage } from './digest.ts';
 import { privacyMessage } from './help.ts';
 import { flagTitle } from './insights.ts';
 import { participation } from './summary.ts';
-import { type Block, divider, header, MAX_VIEW_BLOCKS, section } from './text.ts';
+import { type Block, divider, header, localDate, MAX_VIEW_BLOCKS, section } from './text.ts';
 
 /** Slack allows 100 blocks on the Home tab; the privacy statement and the digest need room at the end. */
 const MAX_TEAM_BLOCKS = 30;
@@ -48,8 +47,8 @@ export function homeView(m: HomeModel): HomeView {
   }
   for (const team of m.teams.slice(0, MAX_TEAM_BLOCKS)) {
     const when = team.open
-      ? `check-in open until ${describeInstant(team.open.closesAt, team.timezone)}`
-      : `next check-in ${describeInstant(team.next, team.timezone)}`;
+      ? `check-in open until ${localDate(team.open.closesAt, team.timezone)}`
+      : `next check-in ${localDate(team.next, team.timezone)}`;
     const lines = [`*${team.slug}* · ${when}`, ...(team.health ? healthLines(team.slug, team.health) : [])];
     blocks.push(section(lines.join('\n')));
   }

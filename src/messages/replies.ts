@@ -1,6 +1,6 @@
 import { type Refusal, whoMay } from '../domain/access.ts';
 import { describeDelivery } from '../domain/delivery.ts';
-import { describeInstant, describeSchedule, type Schedule } from '../domain/schedule.ts';
+import { describeSchedule, type Schedule } from '../domain/schedule.ts';
 import { helpMessage } from './help.ts';
 import { type LiveCount, liveCountLine } from './report.ts';
 import { escapeText, localDate, type Message, mention, reply, section } from './text.ts';
@@ -50,8 +50,8 @@ export function overviewMessage(teams: readonly OverviewTeam[]): Message {
       : teams.map((t) => {
           const live = t.open?.live ? ` (${liveCountLine(t.open.live)})` : '';
           const when = t.open
-            ? `a check-in is open until ${describeInstant(t.open.closesAt, t.timezone)}${live}`
-            : `next check-in ${describeInstant(t.next, t.timezone)}`;
+            ? `a check-in is open until ${localDate(t.open.closesAt, t.timezone)}${live}`
+            : `next check-in ${localDate(t.next, t.timezone)}`;
           return `• *${t.slug}* (${t.roles.join(', ')}): ${when}`;
         });
   return { text: lines.join('\n'), blocks: [section(lines.join('\n')), ...helpMessage().blocks] };
@@ -116,9 +116,7 @@ export const leadSetMessage = (slug: string, leadId: string): Message =>
   reply(`${mention(leadId)} now leads *${slug}* and gets it in their weekly digest.`);
 
 export const scheduleSetMessage = (slug: string, schedule: Schedule, next: Date): Message =>
-  reply(
-    `*${slug}* checks in ${describeSchedule(schedule)}. Next: ${describeInstant(next, schedule.timezone)}.`,
-  );
+  reply(`*${slug}* checks in ${describeSchedule(schedule)}. Next: ${localDate(next, schedule.timezone)}.`);
 
 export interface ListedTeamLine {
   slug: string;
@@ -170,7 +168,7 @@ export function roundOpenedMessage(o: {
 }): Message {
   return reply(
     `Round ${o.number} of *${o.slug}* is open: ${plural(o.invited, 'check-in')} on the way. ` +
-      `It closes ${describeInstant(o.closesAt, o.timezone)}.` +
+      `It closes ${localDate(o.closesAt, o.timezone)}.` +
       (o.skipped > 0
         ? ` ${o.skipped} member${o.skipped === 1 ? ' is' : 's are'} away or unreachable and not invited.`
         : ''),
@@ -193,9 +191,7 @@ export const noDigestToScheduleMessage = (): Message =>
   reply('You lead no team, so there is no digest to schedule.');
 
 export const digestScheduledMessage = (schedule: Schedule, next: Date): Message =>
-  reply(
-    `Your digest comes ${describeSchedule(schedule)}. Next: ${describeInstant(next, schedule.timezone)}.`,
-  );
+  reply(`Your digest comes ${describeSchedule(schedule)}. Next: ${localDate(next, schedule.timezone)}.`);
 
 export function forgottenMessage(memberships: number, stillRuns: readonly string[]): Message {
   return reply(

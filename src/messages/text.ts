@@ -6,6 +6,7 @@ import type {
   PlainTextElement,
   SectionBlock,
 } from '@slack/types';
+import { describeInstant } from '../domain/schedule.ts';
 
 /**
  * Escapes user text for Slack mrkdwn so `<!channel>`, `<!here>`, `<@U…>` and links in it are shown
@@ -66,6 +67,9 @@ export function inParts(m: Message): Message[] {
 /** A message of one paragraph: most command replies. */
 export const reply = (text: string): Message => ({ text, blocks: [section(text)] });
 
-/** A date Slack shows in the reader's own time zone (plain UTC where it cannot). */
-export const localDate = (d: Date): string =>
-  `<!date^${Math.floor(d.getTime() / 1000)}^{date_short_pretty} at {time}|${d.toUTCString()}>`;
+/**
+ * A date and time Slack shows in the reader's own time zone; where it cannot, the plain text in `zone`
+ * (the team's, say) or else UTC.
+ */
+export const localDate = (d: Date, zone?: string): string =>
+  `<!date^${Math.floor(d.getTime() / 1000)}^{date_short_pretty} at {time}|${zone ? describeInstant(d, zone) : d.toUTCString()}>`;

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { Services } from '../context.ts';
 import { deliveryKey } from '../domain/delivery.ts';
-import { describeInstant, describeSchedule, nextSlot, type Weekday } from '../domain/schedule.ts';
+import { describeSchedule, nextSlot, type Weekday } from '../domain/schedule.ts';
 import { type SetupModalInput, type SetupTeam, setupConfirmation } from '../messages/setup.ts';
+import { localDate } from '../messages/text.ts';
 import type { Team } from '../store/teams.ts';
 import { mayOnTeam, viewer } from './access.ts';
 import { admit, withdrawRequest } from './consent.ts';
@@ -138,7 +139,7 @@ export function confirmSetup(
     pendingCount: saved.pendingCount,
     leadId: team.leadId,
     schedule: describeSchedule(schedule),
-    next: describeInstant(nextSlot(schedule, now), team.timezone),
+    next: localDate(nextSlot(schedule, now), team.timezone),
   });
   const nonce = randomBytes(8).toString('hex');
   s.outbox.enqueue(deliveryKey({ kind: 'setup', teamId: team.id, nonce }), 'chat.postMessage', {
