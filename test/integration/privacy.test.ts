@@ -317,3 +317,36 @@ describe('after a full round', () => {
     expect(statSync(`${app.dbPath}-wal`).mode & 0o777).toBe(0o600);
   });
 });
+
+describe('forget-me', () => {
+  it('takes the person out of the files at once: no queued or failed delivery names them, the WAL is empty', async () => {
+    const id = roundId();
+    // U03's reminder is queued (not sent yet) when they ask to be forgotten.
+    app.runtime.services.outbox.enqueue(`reminder:${id}:U03`, 'chat.postMessage', {
+      channel: 'U03',
+      text: 'hi',
+    });
+    app.runtime.services.outbox.enqueue(`closed:${id}:U03`, 'chat.update', { channel: 'DU03', ts: '1.1' });
+    const reply = await app.command('U03', 'forget-me');
+    expect(reply.reply).toContain('removed you from 1 team');
+    expect(walOf(app.dbPath).length, 'the WAL right after forget-me').toBe(0);
+    const copy = new Database(app.dbPath, { readonly: true });
+    const keys = copy.prepare('SELECT key FROM outbox').pluck().all() as string[];
+    const invites = copy.prepare("SELECT count(*) FROM invites WHERE user_id = 'U03'").pluck().get();
+    copy.close();
+    expect(keys.filter((k) => k.includes('U03'))).toEqual([]);
+    expect(invites).toBe(0);
+  });
+});
+
+describe('the data folder', () => {
+  it('is created readable by the app alone', async () => {
+    const other = await startTestApp({ DATABASE_PATH: `${app.dir}/fresh/sub/th.db` });
+    try {
+      expect(statSync(`${app.dir}/fresh/sub`).mode & 0o777).toBe(0o700);
+      expect(statSync(`${app.dir}/fresh/sub/th.db`).mode & 0o777).toBe(0o600);
+    } finally {
+      await other.close();
+    }
+  });
+});
