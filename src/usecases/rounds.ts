@@ -45,6 +45,7 @@ export function openRound(s: Services, team: Team, now: Date, slot: Date | null 
       round.id,
       round.closesAt,
       readersOf(s, team, round.minResponses),
+      s.actions.open(team.id),
     );
     for (const userId of invitees) {
       s.outbox.enqueue(
