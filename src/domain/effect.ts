@@ -1,7 +1,7 @@
 import type { Action } from './actions.ts';
 import { isShown } from './anonymity.ts';
 import { DIMENSIONS, type Dimension } from './dimensions.ts';
-import { FLAG_RULES, type Shown, shownOf } from './flags.ts';
+import { computeFlags, FLAG_RULES, type Shown, shownOf } from './flags.ts';
 import { estimateNoise, groupShiftTest } from './stats.ts';
 import type { RoundTally } from './tally.ts';
 
@@ -24,6 +24,13 @@ export const EFFECT_RULES = {
 
 /** An action with what its numbers say so far. */
 export type JudgedAction = Action & { effect: Effect };
+
+/** What a lead's digest says about a team's actions. */
+export interface DigestActions {
+  actions: JudgedAction[];
+  /** A critical flag for `UNATTENDED_ROUNDS` shown rounds running and nothing tried. */
+  unattended: boolean;
+}
 
 type Judged = Exclude<Effect, 'too early'>;
 
@@ -72,4 +79,23 @@ export function judgeEffect(action: Pick<Action, 'focus' | 'round'>, history: re
   if (verdicts.includes('likely worse')) return 'likely worse';
   if (verdicts.includes('likely better')) return 'likely better';
   return 'no clear change';
+}
+
+/** A team with a critical flag in this many shown rounds running, and no action, is marked for its lead. */
+export const UNATTENDED_ROUNDS = 2;
+
+/**
+ * Whether the team's last `UNATTENDED_ROUNDS` shown rounds each raised a critical flag (judged on the
+ * rounds up to it, as at its close) while nothing was tried: no open action and none started since
+ * the first of them. `history` is the team's closed rounds, oldest first.
+ */
+export function criticalWithoutAction(history: readonly RoundTally[], actions: readonly Action[]): boolean {
+  const shownAt = history.flatMap((r, i) => (isShown(r) ? [i] : [])).slice(-UNATTENDED_ROUNDS);
+  if (shownAt.length < UNATTENDED_ROUNDS) return false;
+  const critical = shownAt.every((i) =>
+    computeFlags(history.slice(0, i + 1)).some((f) => f.severity === 'critical'),
+  );
+  if (!critical) return false;
+  const first = history[shownAt[0] ?? 0]?.number ?? 0;
+  return !actions.some((a) => a.status === 'open' || a.round >= first);
 }

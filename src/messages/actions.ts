@@ -1,7 +1,7 @@
 import type { Action, ActionFocus } from '../domain/actions.ts';
 import { QUESTIONS } from '../domain/dimensions.ts';
-import type { Effect, JudgedAction } from '../domain/effect.ts';
-import { type Block, escapeText, type Message, reply, section } from './text.ts';
+import { type DigestActions, type Effect, type JudgedAction, UNATTENDED_ROUNDS } from '../domain/effect.ts';
+import { type Block, clip, context, escapeText, type Message, mention, reply, section } from './text.ts';
 import { USAGE } from './usage.ts';
 
 const about = (focus: ActionFocus): string =>
@@ -86,4 +86,50 @@ export function heardLine(a: Action): string {
   return a.focus === 'team'
     ? `After round ${a.round}, the team is trying: ${text}`
     : `You told us about ${about(a.focus)} in round ${a.round}. Since then: ${text}`;
+}
+
+/** What to order a lead's question by: the action whose numbers say most comes first. */
+const TELLING: Record<Effect, number> = {
+  'likely worse': 0,
+  'no clear change': 1,
+  'likely better': 2,
+  'too early': 3,
+};
+
+/** A question for the lead to ask the manager about an action: coaching, not stepping over them. */
+function coachingQuestion(a: JudgedAction): string {
+  const text = `“${escapeText(clip(a.text, 60))}”`;
+  switch (a.effect) {
+    case 'too early':
+      return `What has the team said about ${text} so far?`;
+    case 'no clear change':
+      return `${text} shows no clear change yet: keep it, adjust it, or try something else? What would help?`;
+    case 'likely better':
+      return `What made ${text} work, and how will the team keep it going?`;
+    case 'likely worse':
+      return `Since ${text}, ${about(a.focus)} reads worse: what has the team said, and what support do you need?`;
+  }
+}
+
+/**
+ * One team's actions in the lead's digest, in one block (the digest's budget is three a team): what
+ * it tries and how that reads, a question for its manager, or a mark when critical flags go unanswered.
+ */
+export function digestActionBlocks(managerId: string, d: DigestActions): Block[] {
+  const lines: string[] = [];
+  if (d.unattended) {
+    lines.push(
+      `:warning: A critical flag in each of the last ${UNATTENDED_ROUNDS} shown rounds, and no action recorded.`,
+    );
+  }
+  for (const a of d.actions) {
+    lines.push(
+      `Trying *#${a.number}* ${escapeText(clip(a.text, 60))} (${about(a.focus)}, ${since(a.round)}): *${a.effect}*`,
+    );
+  }
+  const first = [...d.actions].sort((a, b) => TELLING[a.effect] - TELLING[b.effect])[0];
+  if (first) lines.push(`Ask ${mention(managerId)}: ${coachingQuestion(first)}`);
+  else if (d.unattended)
+    lines.push(`Ask ${mention(managerId)}: what will the team try, and what do you need for it?`);
+  return lines.length === 0 ? [] : [context(clip(lines.join('\n'), 2000))];
 }

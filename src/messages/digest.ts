@@ -1,9 +1,11 @@
 import type { Digest } from '../domain/digest.ts';
 import { DIMENSIONS, QUESTIONS } from '../domain/dimensions.ts';
+import type { DigestActions } from '../domain/effect.ts';
 import type { Means, TeamHealth } from '../domain/health.ts';
 import { playbookFor } from '../domain/playbook.ts';
 import { formatMean } from '../domain/stats.ts';
 import { arrow } from '../domain/trend.ts';
+import { digestActionBlocks } from './actions.ts';
 import { flagTitle } from './insights.ts';
 import { participation } from './summary.ts';
 import { type Block, clip, context, divider, header, type Message, mention, section } from './text.ts';
@@ -17,7 +19,7 @@ const scores = (means: Means, previous: Means | null): string =>
     return `${QUESTIONS[d].label} ${formatMean(means[d])}${a ? ` ${a}` : ''}`;
   }).join(' · ');
 
-function teamBlocks(h: TeamHealth, minResponses: number): Block[] {
+function teamBlocks(h: TeamHealth, minResponses: number, actions?: DigestActions): Block[] {
   const latest = h.latest;
   const head = `*${h.team}* · manager ${mention(h.managerId)}`;
   if (!latest) return [section(`${head}\nNo closed round yet.`)];
@@ -38,10 +40,16 @@ function teamBlocks(h: TeamHealth, minResponses: number): Block[] {
       .join('\n');
     blocks.push(context(clip(`Ask ${mention(h.managerId)}:\n${questions}`, 3000)));
   }
+  if (actions) blocks.push(...digestActionBlocks(h.managerId, actions));
   return blocks;
 }
 
-export function digestMessage(d: Digest, minResponses: number): Message {
+/** `actions`: each team's open actions by slug (none shown when absent). */
+export function digestMessage(
+  d: Digest,
+  minResponses: number,
+  actions: ReadonlyMap<string, DigestActions> = new Map(),
+): Message {
   if (d.teams.length === 0) {
     const text =
       'You lead no team, so there is no digest to show. A team’s manager can name you with `/teamhealth team lead <team> @you`.';
@@ -53,7 +61,9 @@ export function digestMessage(d: Digest, minResponses: number): Message {
       ).join(' · ')}`
     : `*Org*: no team had enough answers to show (at least ${minResponses}).`;
   const blocks: Block[] = [header('Your weekly team-health digest'), section(org), divider()];
-  for (const h of d.teams.slice(0, MAX_DIGEST_TEAMS)) blocks.push(...teamBlocks(h, minResponses));
+  for (const h of d.teams.slice(0, MAX_DIGEST_TEAMS)) {
+    blocks.push(...teamBlocks(h, minResponses, actions.get(h.team)));
+  }
   if (d.teams.length > MAX_DIGEST_TEAMS) {
     blocks.push(
       context(

@@ -1,6 +1,12 @@
 import type { Services } from '../context.ts';
 import { type Action, type ActionFocus, MAX_OPEN_ACTIONS } from '../domain/actions.ts';
-import { type JudgedAction, judgeEffect } from '../domain/effect.ts';
+import {
+  criticalWithoutAction,
+  type DigestActions,
+  type JudgedAction,
+  judgeEffect,
+} from '../domain/effect.ts';
+import { HISTORY_ROUNDS } from '../domain/health.ts';
 import type { Team } from '../store/teams.ts';
 import { mayOnTeam, teamFor } from './access.ts';
 import type { Refused } from './teams.ts';
@@ -89,4 +95,20 @@ export function listActions(s: Services, caller: string, slug: string | null): L
     .filter((t) => mayOnTeam(s, 'act', t, caller))
     .map((team) => ({ team, actions: judgeActions(s, team, s.actions.all(team.id)) }));
   return { ok: true, teams };
+}
+
+/** Each team's open actions and whether it needs one, by slug: for the lead's digest. */
+export function digestActions(s: Services, teams: readonly Team[]): Map<string, DigestActions> {
+  return new Map(
+    teams.map((team) => [
+      team.slug,
+      {
+        actions: openActions(s, team),
+        unattended: criticalWithoutAction(
+          s.rounds.closedTallies(team.id, HISTORY_ROUNDS),
+          s.actions.all(team.id),
+        ),
+      },
+    ]),
+  );
 }

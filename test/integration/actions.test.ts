@@ -117,6 +117,17 @@ describe('actions', () => {
     expect(report.reply).toMatch(/\*#3\*[^\n]*one focus day[^\n]*no clear change/);
   });
 
+  it('lists the open actions and their effect in the lead’s digest, with a question for the manager', async () => {
+    const digest = await app.command(LEAD, 'digest');
+    expect(digest.reply).toMatch(/Trying \*#1\* no meetings on Fridays[^\n]*: \*likely better\*/);
+    expect(digest.reply).toMatch(
+      /Trying \*#2\* a retro on how we plan[^\n]*: \*(no clear change|likely better)\*/,
+    );
+    // The question is about the action whose numbers say least clearly that it works.
+    expect(digest.reply).toContain(`Ask <@${MANAGER}>: “one focus day” shows no clear change yet`);
+    expect(digest.reply).not.toContain('no action recorded');
+  });
+
   it('finishes and drops actions; the DMs stop mentioning them', async () => {
     expect((await app.command('UM2', 'action drop core 2')).reply).toContain('Only');
     expect((await app.command(MANAGER, 'action done core 1')).reply).toContain('*#1* of *core* is done');
@@ -135,5 +146,40 @@ describe('actions', () => {
     const list = await app.command(MANAGER, 'action list core');
     expect(list.reply).toMatch(/\*#1\*[^\n]*done/);
     expect(list.reply).toMatch(/\*#2\*[^\n]*dropped/);
+  });
+});
+
+describe('a team with critical flags and no action', () => {
+  const HOT = ['UH1', 'UH2', 'UH3', 'UH4', 'UH5'];
+
+  async function lowRound(): Promise<void> {
+    expect((await app.command('UMGR2', 'checkin hot')).reply).toContain('is open');
+    const round = app.runtime.services.rounds.openFor(app.runtime.services.teams.bySlug('hot')?.id ?? -1);
+    if (!round) throw new Error('no round');
+    for (const u of HOT) {
+      const a = { energy: 1, boundaries: 2, ownership: 3, recognition: 3 };
+      expect((await app.submit(u, round.id, a)).json).toBeNull();
+    }
+    expect((await app.command('UMGR2', 'close hot')).reply).toContain('Closed round');
+  }
+
+  it('is marked in the lead’s digest until its manager records an action', async () => {
+    await app.command('UMGR2', 'team create hot');
+    await app.addMembers('UMGR2', 'hot', HOT.map((u) => `<@${u}>`).join(' '));
+    await app.command('UMGR2', `team lead hot <@${LEAD}>`);
+    await lowRound();
+    expect((await app.command(LEAD, 'digest')).reply).not.toContain('no action recorded');
+    await lowRound();
+    const marked = await app.command(LEAD, 'digest');
+    expect(marked.reply).toContain(
+      'A critical flag in each of the last 2 shown rounds, and no action recorded.',
+    );
+    expect(marked.reply).toContain('Ask <@UMGR2>: what will the team try');
+    expect((await app.command('UMGR2', 'action add hot energy no pager on weekends')).reply).toContain(
+      '*#1*',
+    );
+    const after = await app.command(LEAD, 'digest');
+    expect(after.reply).not.toContain('no action recorded');
+    expect(after.reply).toContain('What has the team said about “no pager on weekends” so far?');
   });
 });
