@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { exportTeam, formatTeamExport } from '../../src/usecases/export.ts';
 import { assertWithinSlackLimits } from '../support/blockLimits.ts';
 import { type AnswerValues, messageText, startTestApp, type TestApp } from '../support/harness.ts';
 
@@ -146,6 +147,26 @@ describe('actions', () => {
     const list = await app.command(MANAGER, 'action list core');
     expect(list.reply).toMatch(/\*#1\*[^\n]*done/);
     expect(list.reply).toMatch(/\*#2\*[^\n]*dropped/);
+  });
+
+  it('exports each action on the round it started after, with its status and effect', () => {
+    const rounds = exportTeam(app.runtime.services, 'core') ?? [];
+    expect(rounds.map((r) => r.actions.map((a) => a.number))).toEqual([[], [], [], [1, 2, 3], [], [], []]);
+    expect(rounds[3]?.actions[0]).toEqual({
+      number: 1,
+      about: 'boundaries',
+      text: 'no meetings on Fridays <!channel>',
+      status: 'done',
+      effect: 'likely better',
+    });
+    expect(rounds[3]?.actions.map((a) => [a.status, a.effect])).toEqual([
+      ['done', 'likely better'],
+      ['dropped', 'likely better'],
+      ['open', 'no clear change'],
+    ]);
+    expect(formatTeamExport(rounds, 'csv').split('\n')[4]).toMatch(
+      /,1:boundaries:done:likely better;2:team:dropped:likely better;3:energy:open:no clear change$/,
+    );
   });
 });
 
