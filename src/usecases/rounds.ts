@@ -76,7 +76,12 @@ export function remindRound(s: Services, round: Round): void {
   if (!team) return;
   s.db.transaction(() => {
     if (!s.rounds.markReminded(round.id)) return;
-    const message = reminderMessage(team.slug, round.id, readersOf(s, team, round.minResponses));
+    const message = reminderMessage(
+      team.slug,
+      round.id,
+      readersOf(s, team, round.minResponses),
+      s.actions.open(team.id),
+    );
     for (const invite of s.rounds.invites(round.id)) {
       if (invite.answered) continue;
       s.outbox.enqueue(

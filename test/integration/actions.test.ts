@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tick } from '../../src/jobs/tick.ts';
 import { exportTeam, formatTeamExport } from '../../src/usecases/export.ts';
 import { assertWithinSlackLimits } from '../support/blockLimits.ts';
 import { type AnswerValues, messageText, startTestApp, type TestApp } from '../support/harness.ts';
@@ -147,6 +148,15 @@ describe('actions', () => {
     const list = await app.command(MANAGER, 'action list core');
     expect(list.reply).toMatch(/\*#1\*[^\n]*done/);
     expect(list.reply).toMatch(/\*#2\*[^\n]*dropped/);
+  });
+
+  it('says it in the reminder too', async () => {
+    // A day later, past the reminder delay (24 h by default) and well before the close.
+    expect(tick(app.runtime.services, new Date(Date.now() + 25 * 3_600_000)).reminded).toBe(1);
+    const reminder = await latestInvite('UM1');
+    expect(reminder).toContain('gentle reminder');
+    expect(reminder).toContain('You told us about energy in round 4. Since then: one focus day');
+    expect(reminder).not.toContain('no meetings on Fridays');
   });
 
   it('exports each action on the round it started after, with its status and effect', () => {
