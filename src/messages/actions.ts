@@ -1,7 +1,18 @@
-import type { Action, ActionFocus } from '../domain/actions.ts';
+import type { Button, ModalView, PlainTextOption } from '@slack/types';
+import { ACTION_FOCUSES, ACTION_TEXT_MAX, type Action, type ActionFocus } from '../domain/actions.ts';
 import { QUESTIONS } from '../domain/dimensions.ts';
 import { type DigestActions, type Effect, type JudgedAction, UNATTENDED_ROUNDS } from '../domain/effect.ts';
-import { type Block, clip, context, escapeText, type Message, mention, reply, section } from './text.ts';
+import {
+  type Block,
+  clip,
+  context,
+  escapeText,
+  type Message,
+  mention,
+  plain,
+  reply,
+  section,
+} from './text.ts';
 import { USAGE } from './usage.ts';
 
 const about = (focus: ActionFocus): string =>
@@ -133,3 +144,69 @@ export function digestActionBlocks(managerId: string, d: DigestActions): Block[]
     lines.push(`Ask ${mention(managerId)}: what will the team try, and what do you need for it?`);
   return lines.length === 0 ? [] : [context(clip(lines.join('\n'), 2000))];
 }
+
+/** The `We'll try this` button next to a flag's suggestion, and the modal it opens. */
+export const PROPOSE_ACTION = 'action_propose';
+export const ACTION_CALLBACK = 'action_add';
+export const ACTION_BLOCK = { focus: 'action_focus', text: 'action_text' } as const;
+
+/**
+ * The button carries the team, the focus and the suggestion (`team focus text`); the modal only
+ * pre-fills them, and the submission is checked like a command.
+ */
+export const proposeButton = (team: string, focus: ActionFocus, suggestion: string): Button => ({
+  type: 'button',
+  action_id: PROPOSE_ACTION,
+  text: plain("We'll try this"),
+  value: `${team} ${focus} ${clip(suggestion, ACTION_TEXT_MAX)}`,
+});
+
+const focusOption = (f: ActionFocus): PlainTextOption => ({
+  text: plain(f === 'team' ? 'The team as a whole' : QUESTIONS[f].label),
+  value: f,
+});
+
+/** What the team will try: the suggestion pre-filled and editable, its dimension pre-selected. */
+export function actionModal(team: string, focus: ActionFocus, suggestion: string): ModalView {
+  return {
+    type: 'modal',
+    callback_id: ACTION_CALLBACK,
+    private_metadata: team,
+    title: plain('What the team will try'),
+    submit: plain('Record it'),
+    close: plain('Cancel'),
+    blocks: [
+      context(`*${escapeText(team)}* · every check-in DM of the team will say what it is trying.`),
+      {
+        type: 'input',
+        block_id: ACTION_BLOCK.focus,
+        label: plain('About'),
+        element: {
+          type: 'static_select',
+          action_id: 'focus',
+          options: ACTION_FOCUSES.map(focusOption),
+          initial_option: focusOption(focus),
+        },
+      },
+      {
+        type: 'input',
+        block_id: ACTION_BLOCK.text,
+        label: plain('What the team will try'),
+        element: {
+          type: 'plain_text_input',
+          action_id: 'text',
+          max_length: ACTION_TEXT_MAX,
+          initial_value: clip(suggestion, ACTION_TEXT_MAX),
+        },
+      },
+    ],
+  };
+}
+
+/** The modal after a submission: what happened, in the words of the command's reply. */
+export const actionDoneModal = (message: Message): ModalView => ({
+  type: 'modal',
+  title: plain('What the team will try'),
+  close: plain('Done'),
+  blocks: message.blocks,
+});

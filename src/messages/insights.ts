@@ -4,6 +4,7 @@ import type { TeamHealth } from '../domain/health.ts';
 import { playbookFor } from '../domain/playbook.ts';
 import { formatMean } from '../domain/stats.ts';
 import type { Trend } from '../domain/trend.ts';
+import { proposeButton } from './actions.ts';
 import { type Block, clip, context, section } from './text.ts';
 
 /** How many flags a message spells out with their playbook; the rest are named in one line. */
@@ -48,20 +49,21 @@ export function trendBlocks(trend: Trend): Block[] {
   ];
 }
 
-/** Each flag with its evidence and its playbook for the manager: what to try, what to ask. */
-export function flagBlocks(flags: readonly Flag[]): Block[] {
+/**
+ * Each flag with its evidence and its playbook for the manager: what to try, what to ask; with `team`,
+ * a `We'll try this` button that records the first thing to try as an action.
+ */
+export function flagBlocks(flags: readonly Flag[], team?: string): Block[] {
   if (flags.length === 0) return [section('*Flags:* none this round. :large_green_circle:')];
   const blocks: Block[] = [section(`*Flags (${flags.length})*`)];
   for (const f of flags.slice(0, MAX_FLAGS_SHOWN)) {
     const p = playbookFor(f);
-    blocks.push(
-      section(
-        clip(
-          `${flagTitle(f)}\n${f.explanation}\n*Try this week*\n${bullets(p.thisWeek)}\n*Ask in your next 1:1s*\n${bullets(p.oneOnOne)}`,
-          3000,
-        ),
-      ),
-    );
+    const text = `${flagTitle(f)}\n${f.explanation}\n*Try this week*\n${bullets(p.thisWeek)}\n*Ask in your next 1:1s*\n${bullets(p.oneOnOne)}`;
+    const proposal =
+      team === undefined
+        ? {}
+        : { accessory: proposeButton(team, f.dimension ?? 'team', p.thisWeek[0] ?? p.title) };
+    blocks.push({ ...section(clip(text, 3000)), ...proposal });
   }
   if (flags.length > MAX_FLAGS_SHOWN) {
     blocks.push(
@@ -75,5 +77,5 @@ export function flagBlocks(flags: readonly Flag[]): Block[] {
 
 /** The trend and the flags that follow a round summary in a report and in the manager's DM. */
 export function insightBlocks(h: TeamHealth): Block[] {
-  return [...trendBlocks(h.trend), ...flagBlocks(h.flags)];
+  return [...trendBlocks(h.trend), ...flagBlocks(h.flags, h.team)];
 }

@@ -1,8 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tick } from '../../src/jobs/tick.ts';
 import { exportTeam, formatTeamExport } from '../../src/usecases/export.ts';
+import {
+  blockActionPayload,
+  interactionBody,
+  postSigned,
+  viewSubmissionPayload,
+} from '../../tools/signing.ts';
 import { assertWithinSlackLimits } from '../support/blockLimits.ts';
-import { type AnswerValues, messageText, startTestApp, type TestApp } from '../support/harness.ts';
+import { type AnswerValues, messageText, SECRET, startTestApp, type TestApp } from '../support/harness.ts';
 
 /**
  * Actions through the real app: who may record them, their numbers, the check-in DMs that tell the
@@ -212,5 +218,82 @@ describe('a team with critical flags and no action', () => {
     const after = await app.command(LEAD, 'digest');
     expect(after.reply).not.toContain('no action recorded');
     expect(after.reply).toContain('What has the team said about “no pager on weekends” so far?');
+  });
+});
+
+describe("`We'll try this` next to a flag's suggestion", () => {
+  /** The proposal buttons in the latest message the app sent the person (section accessories). */
+  const proposals = (userId: string): string[] =>
+    (
+      (app.fake.dmsTo(userId).at(-1)?.body.blocks ?? []) as Array<{
+        accessory?: { action_id?: string; value?: string };
+      }>
+    )
+      .filter((b) => b.accessory?.action_id === 'action_propose')
+      .map((b) => String(b.accessory?.value));
+
+  const submit = async (userId: string, team: string, focus: string, text: string) => {
+    const payload = viewSubmissionPayload({
+      userId,
+      callbackId: 'action_add',
+      privateMetadata: team,
+      values: {
+        action_focus: { focus: { type: 'static_select', selected_option: { value: focus } } },
+        action_text: { text: { type: 'plain_text_input', value: text } },
+      },
+    });
+    const res = await postSigned(app.url, interactionBody(payload), { secret: SECRET });
+    return {
+      status: res.status,
+      json: JSON.parse(res.text) as { response_action: string; view?: unknown; errors?: unknown },
+    };
+  };
+
+  it('opens a modal with the suggestion pre-filled; the edited text becomes the next action', async () => {
+    await app.drain();
+    const [value] = proposals('UMGR2');
+    expect(value).toMatch(/^hot energy \S/);
+    const opened = app.fake.callsTo('views.open').length;
+    const res = await postSigned(
+      app.url,
+      interactionBody(blockActionPayload({ userId: 'UMGR2', actionId: 'action_propose', value })),
+      { secret: SECRET },
+    );
+    expect(res.status).toBe(200);
+    const modal = (
+      await app.fake.waitFor((cs) => cs.filter((c) => c.method === 'views.open').length > opened)
+    )
+      .filter((c) => c.method === 'views.open')
+      .at(-1)?.body.view as { callback_id: string; private_metadata: string; blocks: unknown[] };
+    assertWithinSlackLimits(modal.blocks, 'modal');
+    expect(modal.callback_id).toBe('action_add');
+    expect(modal.private_metadata).toBe('hot');
+    expect(JSON.stringify(modal.blocks)).toContain(
+      JSON.stringify(String(value).split(' ').slice(2).join(' ')),
+    );
+
+    const done = await submit('UMGR2', 'hot', 'boundaries', 'a quiet hour every morning <!here>');
+    expect(done.json.response_action).toBe('update');
+    expect(JSON.stringify(done.json.view)).toContain('Action *#2* recorded for *hot*');
+    expect(JSON.stringify(done.json.view)).toContain('&lt;!here&gt;');
+    const hot = app.runtime.services.teams.bySlug('hot')?.id ?? -1;
+    expect(app.runtime.services.actions.byNumber(hot, 2)).toMatchObject({
+      focus: 'boundaries',
+      text: 'a quiet hour every morning <!here>',
+    });
+  });
+
+  it('refuses a member, an empty text or a forged form, and records nothing', async () => {
+    const hot = app.runtime.services.teams.bySlug('hot')?.id ?? -1;
+    const before = app.runtime.services.actions.all(hot).length;
+    const member = await submit('UH1', 'hot', 'energy', 'free pizza');
+    expect(JSON.stringify(member.json.view)).toContain('Only the manager of *hot*, its lead or an admin');
+    expect((await submit('UMGR2', 'hot', 'energy', '   ')).json.response_action).toBe('errors');
+    expect((await submit('UMGR2', 'hot', 'mood', 'x')).json.errors).toEqual({
+      action_focus: 'Pick what it is about.',
+    });
+    expect((await submit('UMGR2', 'Not a team', 'energy', 'x')).json.response_action).toBe('errors');
+    expect((await submit('UMGR2', 'hot', 'energy', 'x'.repeat(201))).json.response_action).toBe('errors');
+    expect(app.runtime.services.actions.all(hot)).toHaveLength(before);
   });
 });
