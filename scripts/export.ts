@@ -9,6 +9,7 @@ import Database from 'better-sqlite3';
 import dotenv from 'dotenv';
 import { z } from 'zod';
 import { parseStorageConfig } from '../src/config.ts';
+import { actionStore } from '../src/store/actions.ts';
 import { MIGRATIONS } from '../src/store/migrations.ts';
 import { roundStore } from '../src/store/rounds.ts';
 import { teamStore } from '../src/store/teams.ts';
@@ -113,7 +114,7 @@ function main(): void {
           `the database at ${path} is from an older version of teamhealth: start the app once to upgrade it`,
         );
       }
-      const stores = { teams: teamStore(db), rounds: roundStore(db) };
+      const stores = { teams: teamStore(db), rounds: roundStore(db), actions: actionStore(db) };
       if (team !== undefined) {
         const records = exportTeam(stores, team);
         if (records === null) nothing(`there is no team called ${team}`);

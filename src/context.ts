@@ -1,5 +1,6 @@
 import type { Config } from './config.ts';
 import type { Logger } from './log.ts';
+import type { ActionStore } from './store/actions.ts';
 import type { Db } from './store/db.ts';
 import type { LeadStore } from './store/leads.ts';
 import type { OutboxStore } from './store/outbox.ts';
@@ -15,6 +16,7 @@ export interface Services {
   rounds: RoundStore;
   outbox: OutboxStore;
   leads: LeadStore;
+  actions: ActionStore;
   /** Keys of open rounds, in memory only. */
   keys: RoundKeys;
   log: Logger;

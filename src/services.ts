@@ -8,6 +8,7 @@ import { tick } from './jobs/tick.ts';
 import { createLogger, errorMessage, type Logger } from './log.ts';
 import { createSlackApp } from './slack/app.ts';
 import { type StartupOptions, verifySlack } from './slack/startup.ts';
+import { actionStore } from './store/actions.ts';
 import { openDatabase } from './store/db.ts';
 import { leadStore } from './store/leads.ts';
 import { outboxStore } from './store/outbox.ts';
@@ -57,6 +58,7 @@ export async function createServices(
     teams: teamStore(db),
     rounds: roundStore(db),
     leads: leadStore(db),
+    actions: actionStore(db),
     keys: new RoundKeys(),
     outbox: outboxStore(db),
     log,

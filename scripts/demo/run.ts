@@ -133,6 +133,10 @@ interface Spotlight {
   modal?: RecordedCall;
 }
 
+/** The week after which the recovering team's manager records an action, and what it is. */
+const ACTION_WEEK = 3;
+const RECOVERING_ACTION = 'no deploys or meetings after 4 pm; the on-call week is paid back with a day off';
+
 export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   const started = performance.now();
   const { out } = options;
@@ -264,6 +268,10 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     const spot = pick((p) => prompt(p) && p.note !== null, prompt);
     const lateSpot = pick((p) => p.answers !== null && p.late);
     let reminder: RecordedCall | undefined;
+    // The recovering team's manager acts on its low boundaries once round ACTION_WEEK closes.
+    const recovering = org.teams.find((t) => t.persona === 'recovering') as TeamSpec;
+    const actionCommand = `action add ${recovering.slug} boundaries ${RECOVERING_ACTION}`;
+    let actionReply: RecordedCall | undefined;
 
     const progress = new Progress(out, tty);
     let reported = 0;
@@ -273,6 +281,9 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       runtime.tick(new Date(ev.at));
       await drain(runtime);
       const team = ev.team;
+      if (team === recovering && ev.kind === 'close' && ev.week === ACTION_WEEK) {
+        actionReply = await slack.command(team.manager.id, actionCommand);
+      }
       if (team && (ev.kind === 'open' || ev.kind === 'remind')) {
         const plansNow = allPlans[team.slug]?.[ev.week - 1] ?? [];
         const dms = fake.calls
@@ -318,6 +329,12 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
 
     // After the twelve weeks, on the real clock: a member asks for the report, and reads the privacy promise.
     const refused = await slack.command(spot.member.id, `report ${sliding.slug}`);
+    const actionList = await slack.command(recovering.manager.id, `action list ${recovering.slug}`);
+    const recoveringMember = recovering.members[0] as Person;
+    const recoveringInvite = fake.calls
+      .filter((c) => isDm(c, recoveringMember.id) && findButton(c.body, 'checkin_open'))
+      .filter((c) => String(c.body.text).includes(recovering.slug))
+      .at(-1);
     const privacy = await slack.command(spot.member.id, 'privacy');
     await drain(runtime);
 
@@ -403,6 +420,20 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     );
     print.message(smallSummary, `teamhealth → ${small.manager.name} (DM) · chat.postMessage`);
     print.chart(lastChartTo(small.manager.id), small.manager.name);
+
+    print.heading('ACTION', `${recovering.manager.name}, manager of ${recovering.slug}`);
+    print.text(
+      `After round ${ACTION_WEEK}, with boundaries low, ${recovering.manager.name} records what the team will try:`,
+    );
+    print.line(`  /teamhealth ${actionCommand}`);
+    print.message(actionReply, 'teamhealth (only visible to you) · response_url');
+    print.text(
+      `Every check-in DM of ${recovering.slug} from then on says so. ${recoveringMember.name}'s, round ${WEEKS}:`,
+    );
+    print.message(recoveringInvite, `teamhealth → ${recoveringMember.name} (DM) · chat.postMessage`);
+    print.text('Boundaries recover; the effect is judged against the noise of a small team, like the flags:');
+    print.line(`  /teamhealth action list ${recovering.slug}`);
+    print.message(actionList, 'teamhealth (only visible to you) · response_url');
 
     print.heading(
       'LEAD',

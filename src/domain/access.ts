@@ -16,7 +16,9 @@ export type TeamAction =
   /** See how many answered a round that is still open. */
   | 'see_live_count'
   /** Archive the team or bring it back. */
-  | 'archive';
+  | 'archive'
+  /** Record what the team will try, list, finish or drop it. */
+  | 'act';
 
 export type AppAction =
   /** `/teamhealth status`: the outbox at a glance. */
@@ -32,6 +34,7 @@ const WHO_MAY: Readonly<Record<TeamAction | AppAction, readonly Role[]>> = {
   read_report: ['manager', 'lead', 'admin'],
   see_live_count: ['manager', 'lead', 'admin'],
   archive: ['manager', 'admin'],
+  act: ['manager', 'lead', 'admin'],
   see_deliveries: ['admin'],
   name_other_manager: ['admin'],
   add_without_consent: ['admin'],

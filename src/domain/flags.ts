@@ -143,12 +143,12 @@ function participationFlag(current: RoundTally, previous: readonly RoundTally[])
 }
 
 /** One shown round's answers on one dimension, with what the tests need from it. */
-interface Shown {
+export interface Shown {
   distribution: Distribution;
   sample: RoundSample;
 }
 
-const shownOf = (round: RoundTally, dimension: Dimension): Shown | null => {
+export const shownOf = (round: RoundTally, dimension: Dimension): Shown | null => {
   const distribution = round.distributions[dimension];
   const summary = summarize(distribution);
   return summary === null ? null : { distribution, sample: { summary, invited: round.invited } };

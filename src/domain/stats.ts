@@ -233,30 +233,49 @@ export interface TestResult {
 }
 
 /**
- * Compares the mean of `current` with the pooled mean of the `baseline` rounds (all their answers
- * together), against the noise of round means. Student's t on the noise's degrees of freedom.
+ * The mean of rounds taken together (all their answers pooled) and its variance when nothing changed:
+ * each round's mean variance, weighted by its share of the answers. Null without answers.
  */
+const pooledMean = (
+  rounds: readonly RoundSample[],
+  noise: Noise,
+): { mean: number; variance: number } | null => {
+  const answered = rounds.filter((r) => r.summary.n > 0);
+  const n = answered.reduce((s, r) => s + r.summary.n, 0);
+  if (n === 0) return null;
+  let sum = 0;
+  let variance = 0;
+  for (const r of answered) {
+    sum += r.summary.n * r.summary.mean;
+    variance += (r.summary.n / n) ** 2 * roundMeanVariance(r.summary.n, r.invited, noise);
+  }
+  return { mean: sum / n, variance };
+};
+
+/**
+ * Compares the pooled mean of the `current` rounds with the pooled mean of the `baseline` rounds,
+ * against the noise of round means. Student's t on the noise's degrees of freedom.
+ */
+export const groupShiftTest = (
+  current: readonly RoundSample[],
+  baseline: readonly RoundSample[],
+  noise: Noise,
+): TestResult | null => {
+  const now = pooledMean(current, noise);
+  const base = pooledMean(baseline, noise);
+  if (now === null || base === null) return null;
+  const estimate = now.mean - base.mean;
+  const se = Math.sqrt(now.variance + base.variance);
+  const t = estimate / se;
+  return { estimate, se, df: noise.df, t, pFall: studentTCdf(t, noise.df) };
+};
+
+/** Compares one round's mean with the pooled mean of the `baseline` rounds (see groupShiftTest). */
 export const shiftTest = (
   current: RoundSample,
   baseline: readonly RoundSample[],
   noise: Noise,
-): TestResult | null => {
-  let nb = 0;
-  let sum = 0;
-  for (const r of baseline) {
-    nb += r.summary.n;
-    sum += r.summary.n * r.summary.mean;
-  }
-  if (nb === 0 || current.summary.n === 0) return null;
-  let baselineVariance = 0;
-  for (const r of baseline) {
-    baselineVariance += (r.summary.n / nb) ** 2 * roundMeanVariance(r.summary.n, r.invited, noise);
-  }
-  const estimate = current.summary.mean - sum / nb;
-  const se = Math.sqrt(roundMeanVariance(current.summary.n, current.invited, noise) + baselineVariance);
-  const t = estimate / se;
-  return { estimate, se, df: noise.df, t, pFall: studentTCdf(t, noise.df) };
-};
+): TestResult | null => groupShiftTest([current], baseline, noise);
 
 /**
  * Least-squares line through round means against a position `x`, each round weighted by its number

@@ -1,5 +1,7 @@
 import type { ActionsBlock, Button, InputBlock, ModalView } from '@slack/types';
+import type { Action } from '../domain/actions.ts';
 import { DIMENSIONS, NOTE_MAX_LENGTH, QUESTIONS } from '../domain/dimensions.ts';
+import { heardLine } from './actions.ts';
 import { type Readers, readersSentence } from './readers.ts';
 import { type Block, context, escapeText, localDate, type Message, plain, section } from './text.ts';
 
@@ -35,13 +37,27 @@ const inviteButtons = (roundId: number): ActionsBlock =>
     { type: 'button', action_id: CHECKIN_AWAY_ACTION, text: plain('Away this week'), value: String(roundId) },
   ]);
 
-/** The weekly DM: one button that opens the check-in modal. */
-export function inviteMessage(team: string, roundId: number, closesAt: Date, readers: Readers): Message {
+/** One section per open action of the team (at most MAX_OPEN_ACTIONS). */
+const actionSections = (actions: readonly Action[]): Block[] =>
+  actions.map((a) => section(`:seedling: ${heardLine(a)}`));
+
+/**
+ * The weekly DM: one button that opens the check-in modal, and what the team is trying since an
+ * earlier round (its open actions), so answering visibly leads somewhere.
+ */
+export function inviteMessage(
+  team: string,
+  roundId: number,
+  closesAt: Date,
+  readers: Readers,
+  actions: readonly Action[] = [],
+): Message {
   const t = escapeText(team);
   return {
     text: `Weekly check-in for ${t}: four quick questions, under a minute.`,
     blocks: [
       section(`*Weekly check-in for ${t}*\nFour quick questions about your week, under a minute.`),
+      ...actionSections(actions),
       inviteButtons(roundId),
       // The reader's own time zone, which the server cannot know.
       context(`${privacyLine(readers)} Open until ${localDate(closesAt)}.`),
@@ -49,13 +65,19 @@ export function inviteMessage(team: string, roundId: number, closesAt: Date, rea
   };
 }
 
-/** The one gentle nudge for those who have not answered yet. */
-export function reminderMessage(team: string, roundId: number, readers: Readers): Message {
+/** The one gentle nudge for those who have not answered yet; like the invite, it says what the team is trying. */
+export function reminderMessage(
+  team: string,
+  roundId: number,
+  readers: Readers,
+  actions: readonly Action[] = [],
+): Message {
   const t = escapeText(team);
   return {
     text: `A gentle reminder: the ${t} check-in is still open.`,
     blocks: [
       section(`A gentle reminder: the *${t}* check-in is still open. It takes under a minute.`),
+      ...actionSections(actions),
       openButton(roundId),
       context(privacyLine(readers)),
     ],

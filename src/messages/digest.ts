@@ -1,9 +1,11 @@
 import type { Digest } from '../domain/digest.ts';
 import { DIMENSIONS, QUESTIONS } from '../domain/dimensions.ts';
+import type { DigestActions } from '../domain/effect.ts';
 import type { Means, TeamHealth } from '../domain/health.ts';
 import { playbookFor } from '../domain/playbook.ts';
 import { formatMean } from '../domain/stats.ts';
 import { arrow } from '../domain/trend.ts';
+import { digestActionLines } from './actions.ts';
 import { flagGroups, groupTitle } from './insights.ts';
 import { participation } from './summary.ts';
 import {
@@ -27,8 +29,8 @@ const scores = (means: Means, previous: Means | null): string =>
     return `${QUESTIONS[d].label} ${formatMean(means[d])}${a ? ` ${a}` : ''}`;
   }).join(' · ');
 
-/** One block per team: who runs it, how many answered, the scores, its flags and one question to ask. */
-function teamBlock(h: TeamHealth, minResponses: number): Block {
+/** One block per team: who runs it, how many answered, the scores, its flags, its actions and what to ask. */
+function teamBlock(h: TeamHealth, minResponses: number, actions?: DigestActions): Block {
   const latest = h.latest;
   const head = `*${h.team}* · manager ${mention(h.managerId)}`;
   if (!latest) return section(`${head}\nNo closed round yet.`);
@@ -40,10 +42,16 @@ function teamBlock(h: TeamHealth, minResponses: number): Block {
   const top = h.flags[0];
   // A question to coach the manager with, not an instruction to go around them.
   if (top) lines.push(`Ask ${mention(h.managerId)}: ${playbookFor(top).forLead[0] ?? ''}`);
+  if (actions) lines.push(...digestActionLines(h.managerId, actions));
   return section(clip(lines.join('\n'), 3000));
 }
 
-export function digestMessage(d: Digest, minResponses: number): Message {
+/** `actions`: each team's open actions by slug (none shown when absent). */
+export function digestMessage(
+  d: Digest,
+  minResponses: number,
+  actions: ReadonlyMap<string, DigestActions> = new Map(),
+): Message {
   if (d.teams.length === 0) {
     const text =
       'You lead no team, so there is no digest to show. A team’s manager can name you with `/teamhealth team lead <team> @you`.';
@@ -55,7 +63,8 @@ export function digestMessage(d: Digest, minResponses: number): Message {
       ).join(' · ')}`
     : `*Org*: no team had enough answers to show (at least ${minResponses}).`;
   const blocks: Block[] = [header('Your weekly team-health digest'), section(org), divider()];
-  for (const h of d.teams.slice(0, MAX_DIGEST_TEAMS)) blocks.push(teamBlock(h, minResponses));
+  for (const h of d.teams.slice(0, MAX_DIGEST_TEAMS))
+    blocks.push(teamBlock(h, minResponses, actions.get(h.team)));
   if (d.teams.length > MAX_DIGEST_TEAMS) {
     blocks.push(
       context(

@@ -21,6 +21,9 @@ export function helpMessage(): Message {
     `\`${USAGE.privacy}\` · what is stored and who sees what`,
     `\`${USAGE.forget}\` · remove your memberships and invites`,
     `\`${USAGE.away}\` · skip check-ins while you are away (1–8 weeks, default 1)`,
+    `\`${USAGE.action_add}\` · what the team will try; every check-in tells the team`,
+    `\`${USAGE.action_list}\` · actions and whether they seem to help`,
+    `\`${USAGE.action_done}\` · it worked or is finished; \`action drop\` gives it up`,
     `\`${USAGE.status}\` · admins: pending and failed deliveries`,
   ];
   return { text: lines.join('\n'), blocks: [section(lines.join('\n'))] };

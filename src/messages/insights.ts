@@ -5,6 +5,7 @@ import type { TeamHealth } from '../domain/health.ts';
 import { playbookFor } from '../domain/playbook.ts';
 import { formatMean } from '../domain/stats.ts';
 import type { Trend } from '../domain/trend.ts';
+import { proposeButton } from './actions.ts';
 import { type Block, clip, context, header, MAX_VIEW_BLOCKS, plain, section } from './text.ts';
 
 const SEVERITY_ICON: Record<Flag['severity'], string> = {
@@ -105,16 +106,28 @@ export function trendBlocks(trend: Trend): Block[] {
 
 /**
  * The flags, one block per flagged dimension (at most five: four dimensions and participation), each
- * with its reasons and one suggestion; the full playbook opens from its button.
+ * with its reasons and one suggestion; the full playbook opens from its button. With `team`, a
+ * `We'll try this` button records the worst one's suggestion as an action.
  */
-export function flagBlocks(flags: readonly Flag[]): Block[] {
+export function flagBlocks(flags: readonly Flag[], team?: string): Block[] {
   if (flags.length === 0) return [section('*Flags:* none this round. :large_green_circle:')];
-  return [section(`*Flags (${flags.length})*`), ...flagGroups(flags).map(groupBlock)];
+  const groups = flagGroups(flags);
+  const blocks: Block[] = [section(`*Flags (${flags.length})*`), ...groups.map(groupBlock)];
+  const worst = groups[0];
+  if (team !== undefined && worst) {
+    const p = playbookFor(worst.flags[0] as Flag);
+    blocks.push({
+      type: 'actions',
+      block_id: 'flag_actions',
+      elements: [proposeButton(team, worst.dimension ?? 'team', p.thisWeek[0] ?? p.title)],
+    });
+  }
+  return blocks;
 }
 
 /** The trend and the flags that follow a round summary in a report and in the manager's DM. */
 export function insightBlocks(h: TeamHealth): Block[] {
-  return [...trendBlocks(h.trend), ...flagBlocks(h.flags)];
+  return [...trendBlocks(h.trend), ...flagBlocks(h.flags, h.team)];
 }
 
 /** The full playbook of a flagged dimension: what to try this week and what to ask in 1:1s, per flag. */

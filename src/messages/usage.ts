@@ -18,6 +18,10 @@ export const USAGE = {
   forget: '/teamhealth forget-me',
   away: '/teamhealth away [weeks] | away off',
   status: '/teamhealth status',
+  action_add: '/teamhealth action add <team> <energy|boundaries|ownership|recognition|team> <text…>',
+  action_list: '/teamhealth action list [<team>]',
+  action_done: '/teamhealth action done <team> <number>',
+  action_drop: '/teamhealth action drop <team> <number>',
 } as const;
 
 export type UsageKey = keyof typeof USAGE;

@@ -1,6 +1,7 @@
 import { App, type Logger as BoltLogger, LogLevel } from '@slack/bolt';
 import type { Services } from '../context.ts';
 import type { Logger } from '../log.ts';
+import { registerActionProposals } from './listeners/actionProposals.ts';
 import { registerActions } from './listeners/actions.ts';
 import { registerCommands } from './listeners/commands.ts';
 import { registerConsent } from './listeners/consent.ts';
@@ -85,6 +86,7 @@ export function createSlackApp(s: Services, o: SlackAppOptions): SlackApp {
 
   registerCommands(app, s);
   registerActions(app, s);
+  registerActionProposals(app, s);
   registerConsent(app, s);
   registerViews(app, s);
   registerSetup(app, s);

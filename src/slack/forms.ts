@@ -1,8 +1,10 @@
 import { z } from 'zod';
+import { ACTION_TEXT_MAX, type ActionFocus, isActionFocus } from '../domain/actions.ts';
 import { type Answers, DIMENSIONS, NOTE_MAX_LENGTH, type Score } from '../domain/dimensions.ts';
 import { FLAG_KINDS } from '../domain/flags.ts';
 import { TEAM_NAME, USER_ID } from '../domain/ids.ts';
 import { isValidTimezone, normalizeTimezone, parseTime, WEEKDAYS } from '../domain/schedule.ts';
+import { ACTION_BLOCK } from '../messages/actions.ts';
 import { NOTE_BLOCK } from '../messages/checkin.ts';
 import type { PlaybookRef } from '../messages/insights.ts';
 import { SETUP_BLOCK } from '../messages/setup.ts';
@@ -134,4 +136,38 @@ export function parsePlaybookValue(raw: unknown): PlaybookRef | null {
   } catch {
     return null;
   }
+}
+
+export interface ActionProposal {
+  team: string;
+  focus: ActionFocus;
+  text: string;
+}
+
+/** A `We'll try this` button's value (`team focus text`); null when it was not one of ours. */
+export function parseProposal(value: unknown): ActionProposal | null {
+  if (typeof value !== 'string') return null;
+  const m = /^(\S+) (\S+) ([\s\S]+)$/.exec(value);
+  const [, team = '', focus = '', text = ''] = m ?? [];
+  if (!TEAM_NAME.test(team) || !isActionFocus(focus) || [...text].length > ACTION_TEXT_MAX) return null;
+  return { team, focus, text };
+}
+
+/** Reads the action modal: its team (private metadata), what it is about and the text. */
+export function parseActionForm(team: unknown, values: Values): Parsed<ActionProposal> {
+  const errors: Record<string, string> = {};
+  const picked = OptionState.safeParse(only(values, ACTION_BLOCK.focus));
+  const focus = picked.success ? picked.data.selected_option?.value : undefined;
+  if (focus === undefined || !isActionFocus(focus)) errors[ACTION_BLOCK.focus] = 'Pick what it is about.';
+  const said = text(values, ACTION_BLOCK.text);
+  if (said === '') errors[ACTION_BLOCK.text] = 'Say what the team will try, in a few words.';
+  else if ([...said].length > ACTION_TEXT_MAX) {
+    errors[ACTION_BLOCK.text] = `Keep it to ${ACTION_TEXT_MAX} characters.`;
+  }
+  if (typeof team !== 'string' || !TEAM_NAME.test(team)) {
+    errors[ACTION_BLOCK.text] = 'This form could not be read. Please try again from the report.';
+  }
+  if (Object.keys(errors).length > 0 || focus === undefined || !isActionFocus(focus))
+    return { ok: false, errors };
+  return { ok: true, value: { team: team as string, focus, text: said } };
 }

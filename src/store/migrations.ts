@@ -217,4 +217,17 @@ export const MIGRATIONS: readonly Migration[] = [
   ) WITHOUT ROWID;
   CREATE INDEX pending_members_user ON pending_members(user_id);
   `,
+  `
+  -- What a team tries after a round: numbered per team, kept with the team and never with a person
+  -- (no column says who recorded it). round is the team's latest round when it started (0: none).
+  CREATE TABLE actions (
+    team_id INTEGER NOT NULL REFERENCES teams(id) ON DELETE CASCADE,
+    number INTEGER NOT NULL,
+    dimension TEXT NOT NULL,
+    text TEXT NOT NULL,
+    round INTEGER NOT NULL,
+    status TEXT NOT NULL DEFAULT 'open',
+    PRIMARY KEY (team_id, number)
+  ) WITHOUT ROWID;
+  `,
 ];

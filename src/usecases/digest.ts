@@ -6,6 +6,7 @@ import { lastSlot, type Schedule, type Weekday } from '../domain/schedule.ts';
 import { digestMessage } from '../messages/digest.ts';
 import type { Message } from '../messages/text.ts';
 import type { Team } from '../store/teams.ts';
+import { digestActions } from './actions.ts';
 import { queueDigestChart } from './charts.ts';
 import { zoneOf } from './teams.ts';
 
@@ -23,7 +24,7 @@ export const leadDigest = (s: Services, leadId: string): Digest =>
 
 /** The lead's digest, now: `/teamhealth digest` and the weekly DM. */
 export const leadDigestMessage = (s: Services, leadId: string): Message =>
-  digestMessage(leadDigest(s, leadId), s.config.minResponses);
+  digestMessage(leadDigest(s, leadId), s.config.minResponses, digestActions(s, s.teams.ledBy(leadId)));
 
 /** A digest missed while the process was down still goes out within this long after its time. */
 export const DIGEST_CATCH_UP_HOURS = 24;

@@ -3,12 +3,14 @@ import type { Services } from '../context.ts';
 import { assessTeam, HISTORY_ROUNDS } from '../domain/health.ts';
 import { summarize } from '../domain/summary.ts';
 import type { RoundTally } from '../domain/tally.ts';
+import { reportActionBlocks, withBlocks } from '../messages/actions.ts';
 import { insightBlocks } from '../messages/insights.ts';
 import { type LiveCount, reportMessage } from '../messages/report.ts';
 import { summaryMessage } from '../messages/summary.ts';
 import type { Message } from '../messages/text.ts';
 import type { Team } from '../store/teams.ts';
 import { mayOnTeam, teamFor } from './access.ts';
+import { openActions } from './actions.ts';
 import type { Refused } from './teams.ts';
 
 export const cryptoRandom = (): number => randomInt(0, 2 ** 32) / 2 ** 32;
@@ -65,8 +67,6 @@ export function reportFor(s: Services, caller: string, slug: string | null): Rep
   if (!found.ok) return found;
   const team = found.team;
   const open = s.rounds.openFor(team.id) !== undefined;
-  return {
-    ok: true,
-    message: reportMessage(team.slug, teamReport(s, team), open, liveCount(s, team, caller)),
-  };
+  const report = reportMessage(team.slug, teamReport(s, team), open, liveCount(s, team, caller));
+  return { ok: true, message: withBlocks(report, reportActionBlocks(openActions(s, team))) };
 }

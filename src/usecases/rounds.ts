@@ -47,6 +47,7 @@ export function openRound(s: Services, team: Team, now: Date, slot: Date | null 
       round.id,
       round.closesAt,
       readersOf(s, team, round.minResponses),
+      s.actions.open(team.id),
     );
     for (const userId of invitees) {
       s.outbox.enqueue(
@@ -77,7 +78,12 @@ export function remindRound(s: Services, round: Round): void {
   if (!team) return;
   s.db.transaction(() => {
     if (!s.rounds.markReminded(round.id)) return;
-    const message = reminderMessage(team.slug, round.id, readersOf(s, team, round.minResponses));
+    const message = reminderMessage(
+      team.slug,
+      round.id,
+      readersOf(s, team, round.minResponses),
+      s.actions.open(team.id),
+    );
     for (const invite of s.rounds.invites(round.id)) {
       if (invite.answered) continue;
       s.outbox.enqueue(

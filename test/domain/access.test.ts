@@ -20,6 +20,7 @@ const TEAM_TABLE: Record<TeamAction, readonly Who[]> = {
   read_report: ['manager', 'lead', 'admin'],
   see_live_count: ['manager', 'lead', 'admin'],
   archive: ['manager', 'admin'],
+  act: ['manager', 'lead', 'admin'],
 };
 
 const APP_TABLE: Record<AppAction, readonly Who[]> = {

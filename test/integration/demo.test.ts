@@ -49,7 +49,15 @@ describe('npm run demo', () => {
   });
 
   it('prints a section per role, in plain text when the output is not a terminal', () => {
-    for (const role of ['SET-UP ·', 'MEMBER ·', 'MANAGER ·', 'LEAD ·', 'EVERYONE ·', 'LOOK INSIDE ·']) {
+    for (const role of [
+      'SET-UP ·',
+      'MEMBER ·',
+      'MANAGER ·',
+      'ACTION ·',
+      'LEAD ·',
+      'EVERYONE ·',
+      'LOOK INSIDE ·',
+    ]) {
       expect(output).toContain(`━━ ${role}`);
     }
     expect(output).not.toContain('\x1b[');
@@ -154,6 +162,17 @@ describe('npm run demo', () => {
       expect(file.altTxt).toContain('hidden');
       expect(file.altTxt).not.toMatch(/\b[1-5]\.\d\b/);
     }
+  });
+
+  it('shows a team acting on its low boundaries: the DMs say so, and the effect reads better', () => {
+    const flat = (t: string) => t.replace(/\n[│┃]\s*/g, ' ');
+    const action = flat(between('━━ ACTION', '━━ LEAD'));
+    expect(action).toContain('Action #1 recorded for platform');
+    expect(action).toContain(
+      'You told us about boundaries in round 3. Since then: no deploys or meetings after 4 pm',
+    );
+    expect(action).toMatch(/#1 · boundaries · no deploys[^\n]*· after round 3 · likely better/);
+    expect(flat(between('━━ LEAD', '━━ EVERYONE'))).toContain('Trying #1 no deploys');
   });
 
   it('prints the privacy statement everyone can ask for', () => {

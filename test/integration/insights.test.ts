@@ -273,7 +273,7 @@ describe('npm run export', () => {
     const csv = exportJson('--team', 'steady', '--format', 'csv');
     expect(csv.status).toBe(0);
     expect(csv.out.split('\n')[0]).toBe(
-      'team,round,openedAt,closedAt,invited,responded,shown,energy,boundaries,ownership,recognition,flags',
+      'team,round,openedAt,closedAt,invited,responded,shown,energy,boundaries,ownership,recognition,flags,actions',
     );
     // Means in CSV are rounded to 2 decimals; the JSON keeps them whole (above: 64/18 to 10 places).
     const leadCsv = exportJson('--lead', LEAD, '--format', 'csv');

@@ -5,6 +5,7 @@ import { readFileSync, statSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseCheckinToken } from '../../src/domain/ids.ts';
+import { actionStore } from '../../src/store/actions.ts';
 import { roundStore } from '../../src/store/rounds.ts';
 import { readOpenSlot, SLOT_BYTES, unsealAnswer } from '../../src/store/sealing.ts';
 import { teamStore } from '../../src/store/teams.ts';
@@ -229,7 +230,10 @@ describe('the threshold is part of the round', () => {
     expect(report.reply).toMatch(/at least 5 people/);
     expect(report.reply).not.toMatch(/Energy\s+\d\.\d/);
     const db = new Database(app.dbPath, { readonly: true });
-    const exported = exportTeam({ teams: teamStore(db), rounds: roundStore(db) }, 'priv');
+    const exported = exportTeam(
+      { teams: teamStore(db), rounds: roundStore(db), actions: actionStore(db) },
+      'priv',
+    );
     db.close();
     expect(exported?.map((r) => [r.responded, r.shown, r.means])).toEqual([[3, false, null]]);
 

@@ -335,3 +335,71 @@ describe('a mistyped command', () => {
     expect(parseCommand('banana')).toMatchObject({ ok: false, usage: null });
   });
 });
+
+describe('parseCommand: action', () => {
+  it('reads add with a dimension or `team` and keeps the text as typed, spacing inside included', () => {
+    expect(ok('action add core boundaries  no meetings   on Fridays ')).toEqual({
+      kind: 'action_add',
+      team: 'core',
+      focus: 'boundaries',
+      text: 'no meetings   on Fridays',
+    });
+    expect(ok('action add core TEAM one thing')).toMatchObject({ focus: 'team', text: 'one thing' });
+  });
+
+  it('turns Slack’s escapes back into what the person typed, and counts 200 characters of that', () => {
+    expect(ok('action add core energy a &lt;b&gt; &amp; c')).toMatchObject({ text: 'a <b> & c' });
+    expect(ok(`action add core energy ${'&amp;'.repeat(200)}`)).toMatchObject({ text: '&'.repeat(200) });
+    const long = bad(`action add core energy ${'x'.repeat(201)}`);
+    expect(long.error).toContain('200 characters');
+    expect(long.usage).toBe(USAGE.action_add);
+  });
+
+  it('refuses an unknown dimension, a missing text and a bad team name with the add usage', () => {
+    expect(bad('action add core mood be nice').error).toContain('`boundaries`');
+    expect(bad('action add core energy').error).toContain('what the team will try');
+    expect(bad('action add core energy    ').usage).toBe(USAGE.action_add);
+    expect(bad('action add Core energy x').usage).toBe(USAGE.action_add);
+    expect(bad('action add').error).toContain('Which team?');
+  });
+
+  it('reads list with and without a team', () => {
+    expect(ok('action list')).toEqual({ kind: 'action_list', team: null });
+    expect(ok('action list core')).toEqual({ kind: 'action_list', team: 'core' });
+    expect(bad('action list core more').usage).toBe(USAGE.action_list);
+  });
+
+  it('reads done and drop with a number', () => {
+    expect(ok('action done core 2')).toEqual({
+      kind: 'action_finish',
+      team: 'core',
+      number: 2,
+      status: 'done',
+    });
+    expect(ok('action drop core #12')).toEqual({
+      kind: 'action_finish',
+      team: 'core',
+      number: 12,
+      status: 'dropped',
+    });
+    for (const text of [
+      'action done core',
+      'action done core two',
+      'action done core 0',
+      'action done core -1',
+    ]) {
+      expect(bad(text).usage, text).toBe(USAGE.action_done);
+    }
+    expect(bad('action drop core 1 2').usage).toBe(USAGE.action_drop);
+  });
+
+  it('an unknown or missing action subcommand gets every action usage line', () => {
+    const r = bad('action finish core 1');
+    expect(r.error).toContain('`action finish`');
+    for (const line of [USAGE.action_add, USAGE.action_list, USAGE.action_done, USAGE.action_drop]) {
+      expect(r.usage).toContain(line);
+    }
+    expect(bad('action').error).toContain('What should I do with actions?');
+    expect(bad('actoin list').error).toContain('Did you mean `action`?');
+  });
+});

@@ -7,6 +7,7 @@ import type { Services } from '../../src/context.ts';
 import type { Answers } from '../../src/domain/dimensions.ts';
 import { tick } from '../../src/jobs/tick.ts';
 import type { Logger } from '../../src/log.ts';
+import { actionStore } from '../../src/store/actions.ts';
 import { openDatabase } from '../../src/store/db.ts';
 import { leadStore } from '../../src/store/leads.ts';
 import { outboxStore } from '../../src/store/outbox.ts';
@@ -45,6 +46,7 @@ beforeEach(() => {
     rounds: roundStore(db),
     outbox: outboxStore(db),
     leads: leadStore(db),
+    actions: actionStore(db),
     keys: new RoundKeys(),
     log: silent,
     kick: () => {

@@ -1,5 +1,13 @@
 import type { Services } from '../../context.ts';
 import { nextSlot } from '../../domain/schedule.ts';
+import {
+  actionAddedMessage,
+  actionAlreadyEndedMessage,
+  actionFinishedMessage,
+  actionListMessage,
+  actionMissingMessage,
+  tooManyActionsMessage,
+} from '../../messages/actions.ts';
 import { helpMessage, privacyMessage } from '../../messages/help.ts';
 import {
   archivedMessage,
@@ -29,6 +37,7 @@ import {
   teamListMessage,
 } from '../../messages/replies.ts';
 import type { Message } from '../../messages/text.ts';
+import { addAction, finishAction, listActions } from '../../usecases/actions.ts';
 import { comeBack, goAway } from '../../usecases/away.ts';
 import { deliveryStatus } from '../../usecases/deliveries.ts';
 import { leadDigestMessage, setDigestSchedule } from '../../usecases/digest.ts';
@@ -143,6 +152,24 @@ export async function handleCommand(
     case 'forget': {
       const r = forgetMe(s, caller);
       return forgottenMessage(r.memberships, r.stillRuns);
+    }
+    case 'action_add': {
+      const r = addAction(s, caller, command.team, command.focus, command.text);
+      if (r.ok) return actionAddedMessage(r.team.slug, r.action);
+      return 'refusal' in r ? refusalMessage(r.refusal) : tooManyActionsMessage(r.team.slug, r.tooMany);
+    }
+    case 'action_list': {
+      const r = listActions(s, caller, command.team);
+      if (!r.ok) return refusalMessage(r.refusal);
+      return actionListMessage(r.teams.map((t) => ({ slug: t.team.slug, actions: t.actions })));
+    }
+    case 'action_finish': {
+      const r = finishAction(s, caller, command.team, command.number, command.status);
+      if (r.ok) return actionFinishedMessage(r.team.slug, r.action);
+      if ('refusal' in r) return refusalMessage(r.refusal);
+      return 'missing' in r
+        ? actionMissingMessage(r.team.slug, r.missing)
+        : actionAlreadyEndedMessage(r.team.slug, r.already);
     }
   }
 }

@@ -1,3 +1,4 @@
+import { ACTION_FOCUSES, ACTION_TEXT_MAX, type ActionFocus, isActionFocus } from '../../domain/actions.ts';
 import { TEAM_NAME, USER_MENTION } from '../../domain/ids.ts';
 import { parseTime, parseWeekday, type Weekday } from '../../domain/schedule.ts';
 import { escapeText } from '../../messages/text.ts';
@@ -28,14 +29,20 @@ export type Command =
   | { kind: 'away'; weeks: number }
   | { kind: 'back' }
   /** `/teamhealth status`: the outbox at a glance, for admins. */
-  | { kind: 'status' };
+  | { kind: 'status' }
+  | { kind: 'action_add'; team: string; focus: ActionFocus; text: string }
+  | { kind: 'action_list'; team: string | null }
+  | { kind: 'action_finish'; team: string; number: number; status: 'done' | 'dropped' };
 
 export type ParseResult = { ok: true; command: Command } | { ok: false; error: string; usage: string | null };
 
 const GROUP_MENTION = /^<!subteam\^([A-Za-z0-9]+)(?:\|[^>]*)?>$/;
 
-/** Each top-level word and the usage it stands for (null: the team commands). */
-const VERBS: Record<string, UsageKey | null> = {
+/** A usage line, or a group of them: null for the team commands, `action` for the action commands. */
+type UsageRef = UsageKey | null | 'action';
+
+/** Each top-level word and the usage it stands for. */
+const VERBS: Record<string, UsageRef> = {
   help: 'help',
   setup: 'setup',
   team: null,
@@ -47,6 +54,7 @@ const VERBS: Record<string, UsageKey | null> = {
   'forget-me': 'forget',
   away: 'away',
   status: 'status',
+  action: 'action',
 };
 
 /** Edit distance, to tell `chekin` meant `checkin`. */
@@ -83,7 +91,7 @@ const quote = (s: string): string => `\`${escapeText(s.slice(0, 40)).replace(/`/
 class UsageError extends Error {
   constructor(
     message: string,
-    readonly usage: UsageKey | null,
+    readonly usage: UsageRef,
   ) {
     super(message);
   }
@@ -201,6 +209,8 @@ const TEAM_USAGE = [
   USAGE.unarchive,
 ].join('\n');
 
+const ACTION_USAGE = [USAGE.action_add, USAGE.action_list, USAGE.action_done, USAGE.action_drop].join('\n');
+
 function away(args: readonly string[]): Command {
   const [arg, ...more] = args;
   noMore(more, 'away');
@@ -213,6 +223,56 @@ function away(args: readonly string[]): Command {
     );
   }
   return { kind: 'away', weeks: Number(arg) };
+}
+
+/** Slack escapes `&`, `<` and `>` in a command's text; an action's text is kept as the person typed it. */
+const unescapeSlack = (s: string): string =>
+  s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+
+/** `action add|list|done|drop …`; `text` is the whole command, so an action's text keeps its spacing. */
+function parseActionCommand(args: readonly string[], text: string): Command {
+  const [sub, name, ...more] = args;
+  switch (sub?.toLowerCase()) {
+    case 'add': {
+      const t = team(name, 'action_add');
+      const [focus] = more;
+      if (focus === undefined || !isActionFocus(focus.toLowerCase())) {
+        return fail(
+          'action_add',
+          `Say what it is about: ${ACTION_FOCUSES.map((f) => `\`${f}\``).join(', ')}.`,
+        );
+      }
+      // Everything after the fourth word, as typed (spacing inside kept, ends trimmed).
+      const words = /^\s*\S+\s+\S+\s+\S+\s+\S+\s*([\s\S]*)$/.exec(text);
+      const said = unescapeSlack(words?.[1] ?? '').trim();
+      if (said.length === 0) return fail('action_add', 'Say what the team will try, in a few words.');
+      if ([...said].length > ACTION_TEXT_MAX) {
+        return fail('action_add', `Keep it to ${ACTION_TEXT_MAX} characters (that was ${[...said].length}).`);
+      }
+      return { kind: 'action_add', team: t, focus: focus.toLowerCase() as ActionFocus, text: said };
+    }
+    case 'list': {
+      noMore(more, 'action_list');
+      return { kind: 'action_list', team: name === undefined ? null : team(name, 'action_list') };
+    }
+    case 'done':
+    case 'drop': {
+      const usage = sub.toLowerCase() === 'done' ? 'action_done' : 'action_drop';
+      const t = team(name, usage);
+      const [number, ...rest] = more;
+      if (number === undefined || !/^#?\d{1,6}$/.test(number) || Number(number.replace('#', '')) < 1) {
+        return fail(usage, 'Give the action’s number, as `/teamhealth action list` shows it.');
+      }
+      noMore(rest, usage);
+      const status = usage === 'action_done' ? 'done' : 'dropped';
+      return { kind: 'action_finish', team: t, number: Number(number.replace('#', '')), status };
+    }
+    default:
+      throw new UsageError(
+        sub === undefined ? 'What should I do with actions?' : `There is no ${quote(`action ${sub}`)}.`,
+        'action',
+      );
+  }
 }
 
 /** Turns the text after `/teamhealth` into a typed command, or the words that explain the mistake. */
@@ -270,6 +330,8 @@ export function parseCommand(text: string): ParseResult {
         case 'status':
           noMore(rest, 'status');
           return { kind: 'status' };
+        case 'action':
+          return parseActionCommand(rest, text);
         default:
           throw unknownVerb(verb ?? '');
       }
@@ -277,7 +339,14 @@ export function parseCommand(text: string): ParseResult {
     return { ok: true, command };
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
-    const usage = e.usage === null ? TEAM_USAGE : e.usage === 'help' ? null : USAGE[e.usage];
+    const usage =
+      e.usage === null
+        ? TEAM_USAGE
+        : e.usage === 'action'
+          ? ACTION_USAGE
+          : e.usage === 'help'
+            ? null
+            : USAGE[e.usage];
     return { ok: false, error: e.message, usage };
   }
 }
