@@ -6,7 +6,7 @@ import { startFakeSlack } from '../../tools/fakeSlack.ts';
 import { interactionBody, viewSubmissionPayload } from '../../tools/signing.ts';
 import { type Host, startHost } from '../lib/child.ts';
 import { post, type Signed, sign } from '../lib/client.ts';
-import { appEnv, pool, SECRET, workDir } from '../lib/common.ts';
+import { appEnv, pool, SECRET, sleep, workDir } from '../lib/common.ts';
 import { fakeLimits } from '../lib/limits.ts';
 import { buildOrg } from '../lib/org.ts';
 import type { Progress } from '../lib/progress.ts';
@@ -94,6 +94,14 @@ export async function stormCase(o: StormOptions): Promise<StormRun> {
     hosts.push(app);
     const bare = await startHost('bare', appEnv(org.path, fake.url), dir);
     hosts.push(bare);
+    // A started app reads the keys of open rounds back from their DMs (src/usecases/roundKey.ts): up to
+    // three conversations.history calls a round here, where the fake Slack holds no DMs of an earlier
+    // process. That is a restart's work, not the storm's: let it finish first.
+    for (let seen = -1, same = 0; same < 3; await sleep(100)) {
+      const now = fake.callsTo('conversations.history').length;
+      same = now === seen ? same + 1 : 0;
+      seen = now;
+    }
     const acks = { app: [] as number[], bare: [] as number[] };
     let acknowledged = 0;
     let appElapsedMs = 0;
