@@ -6,6 +6,8 @@ import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { parseConfig } from '../src/config.ts';
+import type { TickResult } from '../src/jobs/tick.ts';
+import { SLOT_BYTES } from '../src/store/sealing.ts';
 import { type ChartCase, chartCase, chartReport } from './cases/chart.ts';
 import { type FanoutRun, fanoutCase } from './cases/fanout.ts';
 import { type ReportCase, reportCase } from './cases/report.ts';
@@ -17,6 +19,7 @@ import { buildHistory, type History, leadId } from './lib/history.ts';
 import { appBudgets, fakeLimits, SCALE, WORKSPACE_PER_SECOND } from './lib/limits.ts';
 import { progress } from './lib/progress.ts';
 import { round, type Spread, spread } from './lib/stats.ts';
+import { measureTicks, type TickCosts } from './lib/ticks.ts';
 
 const CASES = ['report', 'digest', 'footprint', 'fanout', 'storm', 'wave', 'sizing', 'chart'] as const;
 type CaseName = (typeof CASES)[number];
@@ -29,7 +32,8 @@ side by side on this machine and prints a table: medians over several runs with 
   --quick          fewer and smaller runs, to try the bench itself (about a minute)
   --only=<cases>   run only these of: ${CASES.join(', ')}
                    (report, digest and footprint share one run on the generated history; sizing
-                   measures a digest of 1,000 teams and projects for 50,000 people)
+                   measures a digest of 1,000 teams and the minute tick over them, and projects
+                   for 50,000 people)
   --write          write bench/results.json (only for a full run: not with --quick or --only)
   --help           print this and exit
 
@@ -71,7 +75,13 @@ const SETTINGS = {
   fanout: quick ? { runs: 1, teams: 100, size: 10 } : { runs: 3, teams: 500, size: 10 },
   storm: { runs: quick ? 2 : 5, teams: quick ? 100 : 200, size: 10, chunk: 250, inFlight: 50 },
   wave: { runs: quick ? 2 : 5, teams: 40, size: 10, chunk: 50, inFlight: 50 },
-  sizing: { digestRuns: quick ? 2 : 5, people: 50_000, teamSize: 7, roundsPerYear: 52 },
+  sizing: {
+    digestRuns: quick ? 2 : 5,
+    idleTicks: quick ? 3 : 10,
+    people: 50_000,
+    teamSize: 7,
+    roundsPerYear: 52,
+  },
   chart: quick ? { teamRuns: 10, leadRuns: 3 } : { teamRuns: 40, leadRuns: 9 },
 };
 
@@ -92,6 +102,8 @@ const ABSOLUTE = {
 };
 
 const MB = 1024 * 1024;
+/** Slack's deadline for acknowledging a request (a slash command, a button, a modal's submission). */
+const ACK_DEADLINE_MS = 3000;
 const cpu = cpus()[0]?.model ?? 'unknown';
 const machine = {
   node: process.version,
@@ -125,6 +137,7 @@ let history: History | undefined;
 let historyBytes = 0;
 let report: ReportCase | undefined;
 let sizing: SizingRun | undefined;
+let ticks: TickCosts | undefined;
 const fanout: FanoutRun[] = [];
 const storm: StormRun[] = [];
 const wave: StormRun[] = [];
@@ -160,6 +173,8 @@ try {
       digestRuns: SETTINGS.sizing.digestRuns,
       progress: p,
     });
+    p.detail(`the minute tick over ${SETTINGS.history.teams} teams: idle, opening, reminding, closing`);
+    ticks = measureTicks(history.path, dir, history.slotAt, SETTINGS.sizing.idleTicks);
   }
   if (wants('fanout')) {
     for (let r = 1; r <= SETTINGS.fanout.runs; r++) {
@@ -314,7 +329,7 @@ if (report && history) {
       },
       {
         case: 'footprint',
-        measure: `database bytes per answer (${(history.answers / 1000).toFixed(0)}k answers)`,
+        measure: `database bytes per answer given (${(history.answers / 1000).toFixed(0)}k; a closed round keeps invites, tally, notes)`,
         median: fmt(bytesPerAnswer, ' B', 0),
         spread: `${fmt(historyBytes / MB, ' MB', 1)} file`,
         target: '',
@@ -322,9 +337,9 @@ if (report && history) {
       },
       {
         case: 'maintenance',
-        measure: 'a report asked right after a close (behind the rewrite): ack',
+        measure: 'a report asked right after a close (behind its WAL checkpoint): ack',
         median: fmt(r.reportBehindScrubAckMs, ' ms', 0),
-        spread: `one VACUUM here: ${fmt(history.vacuumMs, ' ms', 0)}`,
+        spread: `one TRUNCATE checkpoint after a close here: ${fmt(history.checkpointMs, ' ms', 1)}`,
         target: '',
         result: '',
       },
@@ -348,7 +363,7 @@ if (report && history) {
       databaseBytes: historyBytes,
       answers: history.answers,
       bytesPerAnswer: round(bytesPerAnswer, 1),
-      vacuumMs: round(history.vacuumMs, 0),
+      checkpointAfterCloseMs: round(history.checkpointMs, 2),
       closeReplyMs: round(r.closeReplyMs, 1),
       reportBehindScrubAckMs: round(r.reportBehindScrubAckMs, 1),
       target: `peak rss <= ${ABSOLUTE.peakRssMb} MB (reported)`,
@@ -485,9 +500,11 @@ function submissions(name: 'storm' | 'wave', runs: StormRun[], target: number, t
 submissions('storm', storm, TARGETS.stormP99Ratio, `${SETTINGS.storm.inFlight} in flight`);
 submissions('wave', wave, TARGETS.waveP99Ratio, `waves of ${SETTINGS.wave.chunk} sent at one instant`);
 
-// Sizing for a large organisation: the digest of a lead of 1,000 teams measured; the rest projected
-// from this run's figures (bytes per answer, the rewrite's time, response rate) and the app's defaults.
-if (sizing && history) {
+// Sizing for a large organisation: the digest of a lead of 1,000 teams and the minute tick over them
+// measured; the rest projected from this run's figures (bytes per answer, the ticks' times, response
+// rate) and the app's defaults. The tick is one synchronous call: its time is an event-loop stall.
+if (sizing && ticks && history) {
+  const k = ticks;
   const z = SETTINGS.sizing;
   const config = parseConfig({ SLACK_BOT_TOKEN: 'xoxb-bench', SLACK_SIGNING_SECRET: 'bench' });
   const budgets = config.slackBudgets;
@@ -497,7 +514,31 @@ if (sizing && history) {
   const bytesPerYear = answersPerYear * perAnswer;
   const keptYears = config.retentionWeeks / z.roundsPerYear;
   const keptBytes = bytesPerYear * keptYears;
-  const vacuumKeptMs = history.vacuumMs * (keptBytes / historyBytes);
+  const c = `sizing ${z.people / 1000}k`;
+  const people = `${z.people.toLocaleString('en')} people`;
+  // Every open round holds one fixed-size slot per invitee until it closes; freed pages are reused by
+  // the next rounds (the file does not shrink: nothing rewrites it).
+  const openSlotsBytes = z.people * SLOT_BYTES;
+  const teams = Math.ceil(z.people / z.teamSize);
+  const scale = teams / k.teams;
+  const idle = sp(k.idleMs);
+  /** What a tick did, its non-zero counts. */
+  const did = (r: TickResult) =>
+    Object.entries(r)
+      .filter(([, n]) => n > 0)
+      .map(([what, n]) => `${n} ${what}`)
+      .join(', ') || 'nothing';
+  // Every round that opens or closes in a minute is worked in the same synchronous call.
+  const perRoundMs = Math.max(k.open.ms, k.close.ms) / k.teams;
+  const limitTeams = Math.floor(ACK_DEADLINE_MS / perRoundMs);
+  const tickRow = (what: string, ms: number, detail: string): Row => ({
+    case: c,
+    measure: `minute tick over ${k.teams} teams (measured, in-process): ${what}`,
+    median: fmt(ms, ' ms', ms < 10 ? 1 : 0),
+    spread: `${detail}; x${scale.toFixed(1)} for ${teams.toLocaleString('en')} teams: ${fmt((ms * scale) / 1000, ' s', 2)}`,
+    target: '',
+    result: '',
+  });
   const hours = (n: number, perMinute: number) => n / perMinute / 60;
   const invitesH = hours(z.people, budgets['chat.postMessage']);
   const recordedH = hours(z.people * rate, budgets['chat.update']);
@@ -505,8 +546,6 @@ if (sizing && history) {
   const fanoutRatio =
     fanout.length > 0 ? spread(fanout.map((r) => r.elapsedMs / r.minimumMs)).median : undefined;
   const digest = sp(sizing.digestMs);
-  const c = `sizing ${z.people / 1000}k`;
-  const people = `${z.people.toLocaleString('en')} people`;
   rows.push(
     {
       ...info(
@@ -547,7 +586,7 @@ if (sizing && history) {
     },
     {
       case: c,
-      measure: `database growth a year (${z.roundsPerYear} rounds, ${fmt(perAnswer, ' B', 0)} a stored answer)`,
+      measure: `database growth a year (${z.roundsPerYear} rounds, ${fmt(perAnswer, ' B', 0)} per answer given)`,
       median: fmt(bytesPerYear / MB, ' MB', 0),
       spread: `${fmt(keptBytes / MB, ' MB', 0)} kept at ${config.retentionWeeks} weeks of retention`,
       target: '',
@@ -555,9 +594,25 @@ if (sizing && history) {
     },
     {
       case: c,
-      measure: 'privacy rewrite (VACUUM) of that file, blocking (scaled from this run)',
-      median: fmt(vacuumKeptMs / 1000, ' s', 1),
-      spread: `${fmt(history.vacuumMs, ' ms', 0)} for ${fmt(historyBytes / MB, ' MB', 0)} here`,
+      measure: `open rounds' answer slots (${SLOT_BYTES} B per invitee, freed at close, reused)`,
+      median: fmt(openSlotsBytes / MB, ' MB', 0),
+      spread: 'the file keeps this high-water mark',
+      target: '',
+      result: '',
+    },
+    tickRow('nothing due (every minute)', idle.median, range(idle, ' ms', 1)),
+    tickRow('every round opens at the same minute', k.open.ms, `${did(k.open.result)}; ${k.invites} invites`),
+    tickRow(
+      'their reminders',
+      k.remind.ms,
+      `${did(k.remind.result)}; after ${k.answers} answers (${fmt((100 * k.answers) / k.invites, ' %', 0)})`,
+    ),
+    tickRow('every round closes at the same minute', k.close.ms, `${did(k.close.result)}; one checkpoint`),
+    {
+      case: c,
+      measure: `one process's limit: teams whose rounds open in one minute before that tick alone blocks for Slack's ${ACK_DEADLINE_MS / 1000} s ack deadline`,
+      median: `${limitTeams.toLocaleString('en')} teams`,
+      spread: `about ${(limitTeams * z.teamSize).toLocaleString('en')} people at ${z.teamSize} a team; ${fmt(perRoundMs, ' ms', 2)} a round (worst of open and close)`,
       target: '',
       result: '',
     },
@@ -577,6 +632,13 @@ if (sizing && history) {
       stallMs: round(sizing.stallMs, 1),
       rssBeforeMb: round(sizing.idle.rss / MB, 1),
       peakRssMb: round(sizing.end.peakRss / MB, 1),
+      ticks: {
+        teams: k.teams,
+        idleMs: spJson(idle, 2),
+        open: { ms: round(k.open.ms, 1), ...k.open.result, invites: k.invites },
+        remind: { ms: round(k.remind.ms, 1), ...k.remind.result, answersBefore: k.answers },
+        close: { ms: round(k.close.ms, 1), ...k.close.result },
+      },
     },
     projected: {
       invitesHours: round(invitesH, 2),
@@ -584,7 +646,13 @@ if (sizing && history) {
       dmUpdateHours: round(recordedH + closedH, 2),
       databaseMbPerYear: round(bytesPerYear / MB, 0),
       databaseMbKept: round(keptBytes / MB, 0),
-      vacuumSecondsKept: round(vacuumKeptMs / 1000, 1),
+      openSlotsMb: round(openSlotsBytes / MB, 0),
+      teams,
+      tickIdleMs: round(idle.median * scale, 1),
+      tickOpenAllMs: round(k.open.ms * scale, 0),
+      tickRemindAllMs: round(k.remind.ms * scale, 0),
+      tickCloseAllMs: round(k.close.ms * scale, 0),
+      teamsOpeningInOneMinuteWithinAckDeadline: limitTeams,
     },
   };
 }
@@ -593,7 +661,7 @@ if (sizing && history) {
 if (report && wants('report')) stallRow('reports', report.stalls.report.appMs, report.stalls.report.bareMs);
 if (report && wants('digest')) stallRow('digests', report.stalls.digest.appMs);
 if (report && wants('footprint'))
-  stallRow('a close on the 600k-answer history (privacy rewrite)', report.stalls.maintenance.appMs);
+  stallRow('a close on the 600k-answer history and its WAL checkpoint', report.stalls.maintenance.appMs);
 if (fanout.length > 0)
   stallRow('fan-out, from the tick that opened the rounds', Math.max(...fanout.map((r) => r.stallMs)));
 const worst = (runs: StormRun[], k: 'appStallMs' | 'bareStallMs') => Math.max(...runs.map((r) => r[k]));

@@ -31,7 +31,7 @@ export interface ReportCase {
   digestColdMs: number;
   digestMs: number[];
   digestTeams: number;
-  /** Closing a round on the full history: the close's reply, and a report sent right after it (behind the privacy rewrite). */
+  /** Closing a round on the full history: the close's reply, and a report sent right after it (behind the close and its WAL checkpoint). */
   closeReplyMs: number;
   reportBehindScrubAckMs: number;
   stalls: { report: Stall; digest: Stall; maintenance: Stall };
@@ -63,7 +63,9 @@ export interface ReportOptions {
  * history and against a bare Bolt app, in the same run: requests alternate between the two (so both see
  * the same machine), one at a time, a short pause after each. Ack time is the HTTP response; the reply
  * time is until the report reached the response_url. Then lead digests, then privacy maintenance on the
- * full database: a round opened and closed by hand, which rewrites the file (VACUUM).
+ * full database: a round opened and closed by hand; the close keeps the round's tally and notes, deletes
+ * its answer slots and empties the WAL (one TRUNCATE checkpoint, src/store/scrub.ts). Nothing rewrites
+ * the file any more.
  */
 export async function reportCase(o: ReportOptions): Promise<ReportCase> {
   const arrivals = new Map<string, (at: number) => void>();
@@ -177,9 +179,9 @@ export async function reportCase(o: ReportOptions): Promise<ReportCase> {
     const appDigest = await app.loopDelay();
     const loaded = await app.memory();
 
-    // Privacy maintenance on the full history: a round opened and closed by hand. The close rewrites the
-    // file right after its acknowledgement; a report asked for at that moment waits behind the rewrite.
-    o.progress.detail('a round opened and closed: the privacy rewrite of the whole file');
+    // Privacy maintenance on the full history: a round opened and closed by hand. The close checkpoints
+    // the WAL right after its acknowledgement; a report asked for at that moment waits behind it.
+    o.progress.detail('a round opened and closed: its checkpoint on the full database');
     const team = 1;
     const opened = await command(app, managerOf(team), `checkin ${teamSlug(team)}`, true);
     if (!/is open/.test(opened.text)) throw new Error(`checkin answered:\n${opened.text.slice(0, 300)}`);

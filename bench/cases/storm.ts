@@ -6,7 +6,7 @@ import { startFakeSlack } from '../../tools/fakeSlack.ts';
 import { interactionBody, viewSubmissionPayload } from '../../tools/signing.ts';
 import { type Host, startHost } from '../lib/child.ts';
 import { post, type Signed, sign } from '../lib/client.ts';
-import { appEnv, pool, SECRET, workDir } from '../lib/common.ts';
+import { appEnv, pool, SECRET, sleep, workDir } from '../lib/common.ts';
 import { fakeLimits } from '../lib/limits.ts';
 import { buildOrg } from '../lib/org.ts';
 import type { Progress } from '../lib/progress.ts';
@@ -62,7 +62,8 @@ export async function stormCase(o: StormOptions): Promise<StormRun> {
   const warmTeams = Math.ceil(o.chunk / o.size);
   const org = buildOrg(join(dir, 'storm.db'), { teams: o.teams + warmTeams, size: o.size, mode: 'open' });
   const rng = seeded(o.seed);
-  const body = (userId: string, team: number) => {
+  // The token the member's check-in DM carries (round and round key): without it the answer is refused.
+  const body = (userId: string) => {
     const values: Record<string, Record<string, object>> = Object.fromEntries(
       DIMENSIONS.map((d) => [d, radio(rng.int(1, 5))]),
     );
@@ -70,16 +71,21 @@ export async function stormCase(o: StormOptions): Promise<StormRun> {
       note: { type: 'plain_text_input', value: rng.chance(0.2) ? 'Busy week, but ok.' : null },
     };
     return interactionBody(
-      viewSubmissionPayload({ userId, callbackId: 'checkin', privateMetadata: String(team), values }),
+      viewSubmissionPayload({
+        userId,
+        callbackId: 'checkin',
+        privateMetadata: org.tokens.get(userId) as string,
+        values,
+      }),
     );
   };
   const everyone = org.members.map((m, i) => ({ m, team: Math.floor(i / o.size) + 1 }));
-  const warm = everyone.filter((x) => x.team > o.teams).map((x) => body(x.m, x.team));
+  const warm = everyone.filter((x) => x.team > o.teams).map((x) => body(x.m));
   const storm = everyone
     .filter((x) => x.team <= o.teams)
     .map((x) => ({ ...x, r: rng.next() }))
     .sort((a, b) => a.r - b.r)
-    .map((x) => body(x.m, x.team));
+    .map((x) => body(x.m));
 
   const fake = await startFakeSlack({ rateLimits: fakeLimits });
   const hosts: Host[] = [];
@@ -88,6 +94,14 @@ export async function stormCase(o: StormOptions): Promise<StormRun> {
     hosts.push(app);
     const bare = await startHost('bare', appEnv(org.path, fake.url), dir);
     hosts.push(bare);
+    // A started app reads the keys of open rounds back from their DMs (src/usecases/roundKey.ts): up to
+    // three conversations.history calls a round here, where the fake Slack holds no DMs of an earlier
+    // process. That is a restart's work, not the storm's: let it finish first.
+    for (let seen = -1, same = 0; same < 3; await sleep(100)) {
+      const now = fake.callsTo('conversations.history').length;
+      same = now === seen ? same + 1 : 0;
+      seen = now;
+    }
     const acks = { app: [] as number[], bare: [] as number[] };
     let acknowledged = 0;
     let appElapsedMs = 0;

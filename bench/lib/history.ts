@@ -1,7 +1,9 @@
 import { DIMENSIONS } from '../../src/domain/dimensions.ts';
 import { WEEKDAYS } from '../../src/domain/schedule.ts';
 import { openDatabase } from '../../src/store/db.ts';
+import { roundStore } from '../../src/store/rounds.ts';
 import { scrubNow } from '../../src/store/scrub.ts';
+import { keyCheck, newRoundKey } from '../../src/store/sealing.ts';
 import { seeded } from './rng.ts';
 
 const WEEK = 7 * 24 * 3_600_000;
@@ -23,8 +25,13 @@ export interface History {
   notes: number;
   /** Milliseconds the generation took. */
   buildMs: number;
-  /** One privacy scrub (VACUUM and checkpoint, src/store/scrub.ts) of the whole database at this size. */
-  vacuumMs: number;
+  /**
+   * Privacy maintenance at this size, as the app does it now (src/store/scrub.ts scrubNow): one TRUNCATE
+   * checkpoint right after a round of team 1 was opened, answered and closed on the full database.
+   */
+  checkpointMs: number;
+  /** The minute every team's weekly schedule (and every lead's digest) falls due: two days from `now`. */
+  slotAt: number;
 }
 
 export const teamSlug = (t: number): string => `team-${String(t).padStart(4, '0')}`;
@@ -160,14 +167,47 @@ export function buildHistory(path: string, shape: HistoryShape, now: Date = new 
   db.transaction(() => {
     for (let l = 1; l <= shape.leads; l++) insLead.run(leadId(l), weekday, time, firstOpen);
   })();
-  // As the app leaves it after a close: rewritten in key order, WAL emptied. The first VACUUM packs
-  // the freshly inserted rows; the second is timed, as the app's scrub would find the file.
-  db.exec('VACUUM');
+  // The app never rewrites its file (no VACUUM): the generated file stays as the inserts laid it out.
   db.pragma('wal_checkpoint(TRUNCATE)');
   db.pragma('synchronous = FULL');
-  const vacuumStarted = performance.now();
-  scrubNow(db, { debug() {}, info() {}, warn() {}, error() {} });
-  const vacuumMs = performance.now() - vacuumStarted;
+  // Privacy maintenance as the app does it after a close: a round of team 1 opened as the app opens
+  // one (round key, sealed answers, a filler slot per invitee), answered by most, closed (its tally and
+  // notes kept, its slots deleted), then one TRUNCATE checkpoint of the WAL, timed.
+  const rounds = roundStore(db);
+  const key = newRoundKey();
+  const team1 = (
+    db.prepare('SELECT user_id FROM members WHERE team_id = 1').all() as Array<{ user_id: string }>
+  ).map((m) => m.user_id);
+  const opened = new Date(now.getTime() - HOUR);
+  const round = db.transaction(() =>
+    rounds.insert(
+      1,
+      null,
+      opened,
+      new Date(opened.getTime() + 24 * HOUR),
+      new Date(now.getTime() + 48 * HOUR),
+      team1,
+      {
+        minResponses: 5,
+        keyCheck: keyCheck(key),
+      },
+    ),
+  )();
+  team1.forEach((m, i) => {
+    if (i < team1.length - 1)
+      rounds.recordResponse(
+        round.id,
+        m,
+        { energy: 3, boundaries: 4, ownership: 3, recognition: 2 },
+        i === 0 ? rng.pick(NOTES) : null,
+        key,
+      );
+  });
+  db.pragma('wal_checkpoint(TRUNCATE)');
+  rounds.markClosed(round.id, now);
+  const checkpointStarted = performance.now();
+  if (!scrubNow(db, { debug() {}, info() {}, warn() {}, error() {} })) throw new Error('checkpoint blocked');
+  const checkpointMs = performance.now() - checkpointStarted;
   db.close();
   return {
     path,
@@ -177,6 +217,7 @@ export function buildHistory(path: string, shape: HistoryShape, now: Date = new 
     answers,
     notes,
     buildMs: performance.now() - started,
-    vacuumMs,
+    checkpointMs,
+    slotAt: Math.floor(slot.getTime() / HOUR) * HOUR,
   };
 }

@@ -1,5 +1,8 @@
+import { checkinToken } from '../../src/domain/ids.ts';
 import { WEEKDAYS } from '../../src/domain/schedule.ts';
 import { openDatabase } from '../../src/store/db.ts';
+import { roundStore } from '../../src/store/rounds.ts';
+import { keyCheck, newRoundKey } from '../../src/store/sealing.ts';
 
 const HOUR = 3_600_000;
 
@@ -12,12 +15,19 @@ export interface Org {
   members: string[];
   /** Open round ids by team (when built with open rounds). */
   rounds: number[];
+  /**
+   * What each member's check-in DM carries (`open`): `<round>.<round key>`, the button value and the
+   * modal's private_metadata a submission must bring back (src/domain/ids.ts checkinToken).
+   */
+  tokens: Map<string, string>;
 }
 
 /**
  * A fresh organisation of `teams` teams of `size` members each, written straight into the app's schema.
  * `due`: every team's weekly schedule fell due this minute (UTC), so the next tick opens all rounds.
- * `open`: every team already has an open round whose check-in DMs went out (for submissions).
+ * `open`: every team already has an open round whose check-in DMs went out (for submissions), made as
+ * the app makes one (src/store/rounds.ts insert): a round key (only its check on disk), answers sealed
+ * below the threshold of 5, one filler answer slot per invitee; `tokens` holds what each DM carries.
  */
 export function buildOrg(
   path: string,
@@ -33,15 +43,10 @@ export function buildOrg(
      VALUES (?, ?, ?, ?, ?, 'UTC', ?)`,
   );
   const insMember = db.prepare('INSERT INTO members (team_id, user_id) VALUES (?, ?)');
-  const insRound = db.prepare(
-    `INSERT INTO rounds (id, team_id, number, slot, opened_at, remind_at, closes_at)
-     VALUES (?, ?, 1, NULL, ?, ?, ?)`,
-  );
-  const insInvite = db.prepare(
-    'INSERT INTO invites (round_id, user_id, answered, dm_channel, dm_ts) VALUES (?, ?, 0, ?, ?)',
-  );
+  const store = roundStore(db);
   const members: string[] = [];
   const rounds: number[] = [];
+  const tokens = new Map<string, string>();
   let ts = 0;
   db.transaction(() => {
     for (let t = 1; t <= o.teams; t++) {
@@ -50,13 +55,26 @@ export function buildOrg(
       for (const m of team) insMember.run(t, m);
       members.push(...team);
       if (o.mode === 'open') {
-        insRound.run(t, t, now.getTime(), now.getTime() + 24 * HOUR, now.getTime() + 72 * HOUR);
-        rounds.push(t);
-        for (const m of team) insInvite.run(t, m, `D${m}`, `1700000000.${String(++ts).padStart(6, '0')}`);
+        const key = newRoundKey();
+        const round = store.insert(
+          t,
+          null,
+          now,
+          new Date(now.getTime() + 24 * HOUR),
+          new Date(now.getTime() + 72 * HOUR),
+          team,
+          { minResponses: 5, keyCheck: keyCheck(key) },
+        );
+        rounds.push(round.id);
+        const token = checkinToken({ roundId: round.id, key });
+        for (const m of team) {
+          store.setDm(round.id, m, `D${m}`, `1700000000.${String(++ts).padStart(6, '0')}`);
+          tokens.set(m, token);
+        }
       }
     }
   })();
   db.pragma('wal_checkpoint(TRUNCATE)');
   db.close();
-  return { path, teams: o.teams, members, rounds };
+  return { path, teams: o.teams, members, rounds, tokens };
 }

@@ -52,7 +52,7 @@ export function tick(s: Services, now: Date): TickResult {
   guarded(s, 'retention', () => {
     result.deleted = applyRetention(s, now).deletedRounds;
   });
-  // Closed or deleted rounds: rewrite the files so no trace of answer order or deleted rows is left.
+  // Closed or deleted rounds: empty the WAL, so no copy of the files keeps their rows in it.
   if (result.closed > 0 || result.deleted > 0) scrubNow(s.db, s.log);
   // After closing, so a digest due at the same minute already reads the rounds that just closed.
   result.digests = queueDueDigests(s, now);
