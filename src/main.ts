@@ -35,8 +35,8 @@ async function main(): Promise<void> {
 
   // The cron is a bare tick: everything due is derived from the clock and the database. The tick at
   // start catches up what fell due while the process was down (rounds inside their window, digests).
-  const task = cron.schedule('* * * * *', () => runtime.tick(new Date()));
-  runtime.tick(new Date());
+  const task = cron.schedule('* * * * *', () => runtime.tickInSlices(new Date()));
+  void runtime.tickInSlices(new Date());
 
   let stopping = false;
   const shutdown = async (signal: string) => {

@@ -4,7 +4,7 @@ import { isValidTimezone } from './domain/schedule.ts';
 import { withChartUploads } from './jobs/chartUpload.ts';
 import { OutboxWorker, type SlackApi } from './jobs/outbox.ts';
 import { marksUnreachable } from './jobs/slackErrors.ts';
-import { tick } from './jobs/tick.ts';
+import { tick, tickInSlices } from './jobs/tick.ts';
 import { createLogger, errorMessage, type Logger } from './log.ts';
 import { createSlackApp } from './slack/app.ts';
 import { type StartupOptions, verifySlack } from './slack/startup.ts';
@@ -25,6 +25,11 @@ export interface Runtime {
   /** Starts the outbox worker and the Slack receiver; resolves to the HTTP port (null in Socket Mode). */
   start(): Promise<number | null>;
   tick(now: Date): void;
+  /**
+   * The same tick in slices that leave the event loop free between them (the minute cron); a tick
+   * asked for while one still runs is skipped: the next minute does whatever is due then.
+   */
+  tickInSlices(now: Date): Promise<void>;
   /** Stops receiving, lets the delivery in flight finish, closes the database. */
   stop(): Promise<void>;
 }
@@ -99,6 +104,7 @@ export async function createServices(
     },
   });
   const w = worker;
+  let ticking = false;
   // Round keys lost with a restart are read back from the round's DMs in Slack, once at a time.
   const reader: MessageReader = {
     blocksOf: async (channel, ts) =>
@@ -133,6 +139,17 @@ export async function createServices(
         tick(services, now);
       } catch (err) {
         log.error(`tick failed: ${errorMessage(err)}`);
+      }
+    },
+    tickInSlices: async (now) => {
+      if (ticking) return;
+      ticking = true;
+      try {
+        await tickInSlices(services, now);
+      } catch (err) {
+        log.error(`tick failed: ${errorMessage(err)}`);
+      } finally {
+        ticking = false;
       }
     },
     stop: async () => {

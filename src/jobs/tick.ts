@@ -23,28 +23,32 @@ function guarded(s: Services, what: string, fn: () => void): void {
   }
 }
 
+const emptyResult = (): TickResult => ({ opened: 0, reminded: 0, closed: 0, digests: 0, deleted: 0 });
+
 /**
- * Does whatever is due at `now`, and nothing twice: closes rounds past their window, reminds,
- * then opens scheduled rounds. Safe to call every minute, twice, or after a long outage.
+ * The tick's work, one small unit at a time (a round closed, reminded or opened, a team checked): the
+ * generator pauses after each, so a caller can give the event loop a turn between them.
  */
-export function tick(s: Services, now: Date): TickResult {
-  const result: TickResult = { opened: 0, reminded: 0, closed: 0, digests: 0, deleted: 0 };
+function* tickUnits(s: Services, now: Date, result: TickResult): Generator<void> {
   for (const round of s.rounds.dueClose(now)) {
     guarded(s, `closing round ${round.id}`, () => {
       if (closeRound(s, round, now)) result.closed++;
     });
+    yield;
   }
   for (const round of s.rounds.dueReminders(now)) {
     guarded(s, `reminding round ${round.id}`, () => {
       remindRound(s, round);
       result.reminded++;
     });
+    yield;
   }
   for (const team of s.teams.active()) {
     guarded(s, `opening a round of team ${team.id}`, () => {
       const slot = dueSlot(s, team, now);
       if (slot && openRound(s, team, now, slot).ok) result.opened++;
     });
+    yield;
   }
   guarded(s, 'live counts', () => {
     refreshLiveCounts(s, now);
@@ -52,9 +56,47 @@ export function tick(s: Services, now: Date): TickResult {
   guarded(s, 'retention', () => {
     result.deleted = applyRetention(s, now).deletedRounds;
   });
+  yield;
   // Closed or deleted rounds: empty the WAL, so no copy of the files keeps their rows in it.
   if (result.closed > 0 || result.deleted > 0) scrubNow(s.db, s.log);
   // After closing, so a digest due at the same minute already reads the rounds that just closed.
   result.digests = queueDueDigests(s, now);
+}
+
+/**
+ * Does whatever is due at `now`, and nothing twice: closes rounds past their window, reminds,
+ * then opens scheduled rounds. Safe to call every minute, twice, or after a long outage.
+ */
+export function tick(s: Services, now: Date): TickResult {
+  const result = emptyResult();
+  for (const _ of tickUnits(s, now, result)) {
+    // All at once: tests and tools that want the whole tick done when it returns.
+  }
+  return result;
+}
+
+export interface SliceOptions {
+  /** How long the tick may hold the event loop before it lets other work (acks, deliveries) run. */
+  sliceMs?: number;
+  /** Milliseconds, for measuring a slice (injected in tests). */
+  clock?: () => number;
+}
+
+/**
+ * The same tick, in slices of at most `sliceMs` of work: when a thousand teams' rounds fall due in the
+ * same minute, acknowledgements and modal opens still get their turn between them.
+ */
+export async function tickInSlices(s: Services, now: Date, o: SliceOptions = {}): Promise<TickResult> {
+  const sliceMs = o.sliceMs ?? 20;
+  const clock = o.clock ?? (() => performance.now());
+  const result = emptyResult();
+  let started = clock();
+  for (const _ of tickUnits(s, now, result)) {
+    // Stopped meanwhile (shutdown): what is left is due at the next start's tick.
+    if (!s.db.open) break;
+    if (clock() - started < sliceMs) continue;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    started = clock();
+  }
   return result;
 }

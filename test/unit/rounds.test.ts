@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config.ts';
 import type { Services } from '../../src/context.ts';
 import type { Answers } from '../../src/domain/dimensions.ts';
-import { tick } from '../../src/jobs/tick.ts';
+import { tick, tickInSlices } from '../../src/jobs/tick.ts';
 import type { Logger } from '../../src/log.ts';
 import { actionStore } from '../../src/store/actions.ts';
 import { openDatabase } from '../../src/store/db.ts';
@@ -403,5 +403,33 @@ describe('rounds opened by hand', () => {
     expect(dueSlot(s, team, plus(slot, 72 * HOUR))).toBeNull();
     tick(s, slot);
     expect(dueSlot(s, team, plus(slot, MINUTE))).toBeNull();
+  });
+});
+
+describe('the minute tick in slices', () => {
+  it('does the same work as one tick, yet lets other work run between its slices', async () => {
+    const created = at('2025-05-28T12:00:00Z');
+    for (let i = 0; i < 30; i++) {
+      const t = s.teams.create(`team-${i}`, 'UMGR', 'Europe/Berlin', created);
+      s.teams.addMembers(t.id, ['U1', 'U2', 'U3']);
+    }
+    // Every look at the clock is 4 ms later: a 10 ms slice ends after a few units of work.
+    let ms = 0;
+    const clock = () => (ms += 4);
+    let turns = 0;
+    let running = true;
+    const other = (): void => {
+      turns++;
+      if (running) setImmediate(other);
+    };
+    setImmediate(other);
+    const result = await tickInSlices(s, at('2025-06-02T08:00:30Z'), { sliceMs: 10, clock });
+    running = false;
+    expect(result).toMatchObject({ opened: 30, reminded: 0, closed: 0 });
+    expect(queued('invite:')).toHaveLength(90);
+    // Other work got turns while the tick ran: at least one per slice of its 30 openings.
+    expect(turns).toBeGreaterThanOrEqual(10);
+    // And it is the same tick: nothing more is due at that minute.
+    expect(tick(s, at('2025-06-02T08:00:30Z')).opened).toBe(0);
   });
 });
