@@ -1,6 +1,7 @@
 import dotenv from 'dotenv';
 import cron from 'node-cron';
 import { ConfigError, parseConfig } from './config.ts';
+import { errorMessage } from './log.ts';
 import { createServices } from './services.ts';
 import { StartupError } from './slack/startup.ts';
 
@@ -30,7 +31,7 @@ async function main(): Promise<void> {
 
   // A stray rejection somewhere in a library must not take the bot down (Node 20 would exit).
   process.on('unhandledRejection', (reason) => {
-    log.error(`unhandled rejection: ${reason instanceof Error ? reason.message : String(reason)}`);
+    log.error(`unhandled rejection: ${errorMessage(reason)}`);
   });
 
   // The cron is a bare tick: everything due is derived from the clock and the database. The tick at
@@ -64,6 +65,6 @@ main().catch((err) => {
     process.stderr.write(`teamhealth: ${err.message}\n`);
     process.exit(1);
   }
-  process.stderr.write(`teamhealth: could not start: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.stderr.write(`teamhealth: could not start: ${errorMessage(err)}\n`);
   process.exit(1);
 });

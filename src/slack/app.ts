@@ -1,6 +1,6 @@
 import { App, type Logger as BoltLogger, LogLevel } from '@slack/bolt';
 import type { Services } from '../context.ts';
-import type { Logger } from '../log.ts';
+import { errorMessage, type Logger } from '../log.ts';
 import { registerActionProposals } from './listeners/actionProposals.ts';
 import { registerActions } from './listeners/actions.ts';
 import { registerCommands } from './listeners/commands.ts';
@@ -17,7 +17,7 @@ import type { SlackIdentity } from './startup.ts';
  * so they are dropped whatever LOG_LEVEL says.
  */
 function boltLogger(log: Logger): BoltLogger {
-  const text = (msg: unknown[]) => msg.map((m) => (m instanceof Error ? m.message : String(m))).join(' ');
+  const text = (msg: unknown[]) => msg.map(errorMessage).join(' ');
   return {
     debug: () => {},
     info: (...m: unknown[]) => log.info(`bolt: ${text(m)}`),

@@ -6,7 +6,7 @@ import {
   SocketModeReceiver,
 } from '@slack/bolt';
 import { z } from 'zod';
-import type { Logger } from '../log.ts';
+import { errorMessage, type Logger } from '../log.ts';
 import { ACK_TIMEOUT_MS, checkSlackBody, type SlackBodyKind } from './receiver.ts';
 
 export interface GuardedSocketModeOptions {
@@ -148,9 +148,7 @@ export class GuardedSocketModeReceiver extends SocketModeReceiver {
       await client.send(envelopeId, (response ?? {}) as Record<string, unknown>);
     } catch (err) {
       // The socket closed under us: Slack sends the envelope again on the next connection if it matters.
-      this.log.warn(
-        `socket mode: could not acknowledge: ${err instanceof Error ? err.message : String(err)}`,
-      );
+      this.log.warn(`socket mode: could not acknowledge: ${errorMessage(err)}`);
     }
   }
 
@@ -181,9 +179,7 @@ export class GuardedSocketModeReceiver extends SocketModeReceiver {
       await this.bolt?.processEvent(event);
     } catch (err) {
       // As over HTTP: listener errors end in app.error, so this is Bolt failing on the body itself.
-      this.log.warn(
-        `socket mode: an envelope Bolt could not read: ${err instanceof Error ? err.message : String(err)}`,
-      );
+      this.log.warn(`socket mode: an envelope Bolt could not read: ${errorMessage(err)}`);
     }
     // A listener that matched nothing leaves the envelope unacknowledged: acknowledge it now.
     await ack();

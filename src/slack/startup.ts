@@ -4,7 +4,7 @@
 import { webApi } from '@slack/bolt';
 import { z } from 'zod';
 import type { Config } from '../config.ts';
-import type { Logger } from '../log.ts';
+import { errorMessage, type Logger } from '../log.ts';
 
 /** Who the bot is, from auth.test. */
 export interface SlackIdentity {
@@ -55,7 +55,7 @@ function outcome(err: unknown): Outcome {
   if (err instanceof webApi.WebAPIHTTPError) return { unreachable: `HTTP ${err.statusCode}` };
   if (err instanceof webApi.WebAPIRateLimitedError) return { unreachable: 'rate limited' };
   if (err instanceof webApi.WebAPIRequestError) return { unreachable: requestFailure(err.original) };
-  return { unreachable: err instanceof Error ? err.message : String(err) };
+  return { unreachable: errorMessage(err) };
 }
 
 /** `fetch failed` says nothing: the cause (ECONNREFUSED, ENOTFOUND, a timeout) does. */
