@@ -1,4 +1,4 @@
-import { USER_ID_IN_TEXT } from './ids.ts';
+import { USER_ID, USER_ID_IN_TEXT } from './ids.ts';
 
 /**
  * What each outbox row delivers, as a typed key. The key is unique per delivery, so queuing the same
@@ -65,14 +65,16 @@ export function deliveryKey(d: Delivery): string {
   }
 }
 
-const PERSONAL_KEY = /^(invite|reminder|recorded|closed|away):(\d+):([UW][A-Za-z0-9]+)$/;
+/** A user id inside a key (domain/ids.ts USER_ID without its anchors). */
+const USER = USER_ID.source.slice(1, -1);
+const PERSONAL_KEY = new RegExp(`^(invite|reminder|recorded|closed|away):(\\d+):(${USER})$`);
 const SUMMARY_KEY = /^summary:(\d+)(?::(\d+))?$/;
-const DIGEST_KEY = /^digest:([UW][A-Za-z0-9]+):(\d+)$/;
+const DIGEST_KEY = new RegExp(`^digest:(${USER}):(\\d+)$`);
 const SETUP_KEY = /^setup:(\d+):([0-9a-f]+)$/;
 const FAILED_KEY = /^failed:(invite|reminder|recorded|closed|away):(\d+):([0-9a-f]+)$/;
-const MEMBERSHIP_KEY = /^(join|joined|optout|declined|added|left):(\d+):([UW][A-Za-z0-9]+)$/;
+const MEMBERSHIP_KEY = new RegExp(`^(join|joined|optout|declined|added|left):(\\d+):(${USER})$`);
 const CHART_KEY = /^chart:(\d+)$/;
-const DIGEST_CHART_KEY = /^digest-chart:([UW][A-Za-z0-9]+):(\d+)$/;
+const DIGEST_CHART_KEY = new RegExp(`^digest-chart:(${USER}):(\\d+)$`);
 
 /** The delivery a stored key stands for; null for a key this code did not write. */
 export function parseDeliveryKey(key: string): Delivery | null {
