@@ -1,3 +1,4 @@
+import type { Action } from './actions.ts';
 import { buildDigest } from './digest.ts';
 import { HISTORY_ROUNDS, type RoundRecord, roundRecords, type TeamHealth } from './health.ts';
 import type { RoundTally } from './tally.ts';
@@ -15,13 +16,35 @@ export const CHART_HISTORY = CHART_ROUNDS + HISTORY_ROUNDS - 1;
 export interface TeamChart {
   team: string;
   rounds: RoundRecord[];
+  /** The team's actions (open, done or dropped) that started in one of `rounds`, by number. */
+  actions: ChartAction[];
 }
 
-/** `history`: the team's closed rounds, oldest first (CHART_HISTORY of them is enough). */
-export function teamChart(team: string, history: readonly RoundTally[]): TeamChart {
+/** What a chart marks of an action: where it starts and on which row; its text stays out of the picture. */
+export type ChartAction = Pick<Action, 'number' | 'focus' | 'round'>;
+
+/**
+ * `history`: the team's closed rounds, oldest first (CHART_HISTORY of them is enough); `actions`: the
+ * team's actions in any status. Only actions that started in a round the chart shows are kept: a later
+ * one did not exist at the chart's round, and an earlier one has no place on its axis.
+ */
+export function teamChart(
+  team: string,
+  history: readonly RoundTally[],
+  actions: readonly Action[] = [],
+): TeamChart {
   const window = history.slice(-CHART_HISTORY);
   const first = Math.max(0, window.length - CHART_ROUNDS);
-  return { team, rounds: roundRecords(team, window).slice(first) };
+  const rounds = roundRecords(team, window).slice(first);
+  const shownRounds = new Set(rounds.map((r) => r.round));
+  return {
+    team,
+    rounds,
+    actions: actions
+      .filter((a) => shownRounds.has(a.round))
+      .map((a) => ({ number: a.number, focus: a.focus, round: a.round }))
+      .sort((a, b) => a.number - b.number),
+  };
 }
 
 /** One row of a lead's chart: a team's trend and where it stands now. */

@@ -1,4 +1,4 @@
-import { CHART_ROUNDS, type LeadChart, type TeamChart } from '../domain/chart.ts';
+import { CHART_ROUNDS, type ChartAction, type LeadChart, type TeamChart } from '../domain/chart.ts';
 import { DIMENSIONS, type Dimension, QUESTIONS } from '../domain/dimensions.ts';
 import { FLAG_RULES, type Severity } from '../domain/flags.ts';
 import type { RoundRecord } from '../domain/health.ts';
@@ -24,6 +24,7 @@ const COLOR = {
   barHidden: '#cbd5e1',
   critical: '#dc2626',
   warning: '#f59e0b',
+  action: '#2563eb',
 } as const;
 
 const SEVERITY_COLOR: Record<Severity, string> = { critical: COLOR.critical, warning: COLOR.warning };
@@ -99,8 +100,15 @@ const slotX = (plot: Box, i: number, count: number): number => {
   return plot.x + step * (CHART_ROUNDS - count + i) + step / 2;
 };
 
-function legend(x: number, y: number): string {
+function legend(x: number, y: number, withActions: boolean): string {
   return [
+    // Only a chart with an action explains its marker: the others keep their legend short.
+    ...(withActions
+      ? [
+          `<path d="M${x + 585} ${y - 11}V${y + 3}" stroke="${COLOR.action}" stroke-width="1.5" stroke-dasharray="3 2"/>`,
+          text(x + 591, y, 'action starts', { size: 12, fill: COLOR.muted }),
+        ]
+      : []),
     `<circle cx="${x + 5}" cy="${y - 4}" r="3.5" fill="${COLOR.line}"/>`,
     text(x + 14, y, 'round mean', { size: 12, fill: COLOR.muted }),
     `<circle cx="${x + 104}" cy="${y - 4}" r="5.5" fill="#ffffff" stroke="${COLOR.warning}" stroke-width="2.5"/>`,
@@ -178,8 +186,37 @@ function dimensionRow(c: TeamChart, dimension: Dimension, box: Box): string {
     );
   });
   flush();
-  out.push(...points);
+  out.push(...points, ...actionMarkers(c, dimension, plot));
   return `<g class="dimension" data-dimension="${dimension}">${out.join('')}</g>`;
+}
+
+/** An action is marked on its dimension's row; one for the whole team on every row. */
+const actionsOn = (c: TeamChart, dimension: Dimension): ChartAction[] =>
+  c.actions.filter((a) => a.focus === dimension || a.focus === 'team');
+
+/**
+ * A dashed line at the round each action started, labelled "#N" at its top; actions that started in the
+ * same round share one line and one label, so their numbers never overlap.
+ */
+function actionMarkers(c: TeamChart, dimension: Dimension, plot: Box): string[] {
+  const byRound = new Map<number, ChartAction[]>();
+  for (const a of actionsOn(c, dimension)) byRound.set(a.round, [...(byRound.get(a.round) ?? []), a]);
+  const out: string[] = [];
+  for (const [round, actions] of byRound) {
+    const i = c.rounds.findIndex((r) => r.round === round);
+    if (i < 0) continue;
+    const x = slotX(plot, i, c.rounds.length);
+    const numbers = actions.map((a) => a.number);
+    out.push(
+      `<path class="action" data-round="${round}" data-actions="${numbers.join(' ')}" d="M${px(x)} ${px(plot.y)}V${px(plot.y + plot.h)}" stroke="${COLOR.action}" stroke-width="1.5" stroke-dasharray="4 3"/>`,
+      text(x + 3, plot.y + 9, numbers.map((n) => `#${n}`).join(' '), {
+        size: 10,
+        weight: 600,
+        fill: COLOR.action,
+      }),
+    );
+  }
+  return out;
 }
 
 function participationRow(c: TeamChart, box: Box): string {
@@ -229,7 +266,7 @@ export function teamChartSvg(c: TeamChart): ChartSvg {
   const latest = latestOf(c);
   const parts: string[] = [
     text(margin, 36, latest ? `${c.team} · round ${latest.round}` : c.team, { size: 20, weight: 600 }),
-    legend(margin, 68),
+    legend(margin, 68, c.actions.length > 0),
   ];
   DIMENSIONS.forEach((d, i) => {
     parts.push(dimensionRow(c, d, { x: margin, y: top + i * (row + rowGap), w: width - 2 * margin, h: row }));
@@ -391,6 +428,16 @@ const flagsText = (rounds: readonly RoundRecord[]): string => {
   return parts.length === 0 ? 'No flags.' : `Flagged: ${parts.join('; ')}.`;
 };
 
+/** The actions marked on the chart: "Actions: action #2 on boundaries from round 8." */
+const actionsText = (actions: readonly ChartAction[]): string => {
+  if (actions.length === 0) return '';
+  const each = actions.map(
+    (a) =>
+      `action #${a.number} ${a.focus === 'team' ? 'for the whole team' : `on ${QUESTIONS[a.focus].label.toLowerCase()}`} from round ${a.round}`,
+  );
+  return `Actions: ${each.join('; ')}.`;
+};
+
 /** The file's title: the team and the round. */
 export const teamChartTitle = (c: TeamChart): string => {
   const latest = latestOf(c);
@@ -410,7 +457,10 @@ export function teamChartAltText(c: TeamChart): string {
     ...DIMENSIONS.map((d) => `${QUESTIONS[d].label}: ${meansText(c.rounds, d)}.`),
     `Answered: ${c.rounds.map((r) => `${r.responded} of ${r.invited}`).join(', ')}.`,
     flagsText(c.rounds),
-  ].join(' ');
+    actionsText(c.actions),
+  ]
+    .filter((t) => t !== '')
+    .join(' ');
   return clip(text, MAX_ALT_TEXT);
 }
 

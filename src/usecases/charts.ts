@@ -72,7 +72,7 @@ function roundChartSvg(s: Services, roundId: number) {
   const history = s.rounds.closedTallies(team.id, CHART_HISTORY + later);
   const upTo = history.findIndex((t) => t.roundId === roundId);
   if (upTo < 0) return null;
-  const chart = teamChart(team.slug, history.slice(0, upTo + 1));
+  const chart = teamChart(team.slug, history.slice(0, upTo + 1), s.actions.all(team.id));
   return {
     svg: teamChartSvg(chart),
     filename: teamChartFilename(chart),
@@ -87,7 +87,7 @@ export function digestChartSvg(s: Services, leadId: string) {
     const history = s.rounds.closedTallies(team.id, CHART_HISTORY);
     return {
       health: assessTeam(team, history.slice(-HISTORY_ROUNDS)),
-      chart: teamChart(team.slug, history),
+      chart: teamChart(team.slug, history, s.actions.all(team.id)),
     };
   });
   if (!teams.some((t) => t.chart.rounds.length > 0)) return null;

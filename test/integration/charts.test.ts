@@ -40,6 +40,16 @@ async function rounds(t: TestApp, ...energy: number[][]): Promise<void> {
   }
 }
 
+/** Runs one more round of `alpha`, already set up by `rounds`. */
+async function oneMoreRound(t: TestApp, values: number[]): Promise<void> {
+  expect((await t.command('UMGR', 'checkin alpha')).reply).toContain('is open');
+  const team = t.runtime.services.teams.bySlug('alpha');
+  const round = t.runtime.services.rounds.openFor(team?.id ?? -1);
+  for (const [i, v] of values.entries()) await t.submit(MEMBERS[i] as string, round?.id ?? -1, answers(v));
+  expect((await t.command('UMGR', 'close alpha')).reply).toContain('Closed round');
+  await t.drain();
+}
+
 const summariesTo = (t: TestApp, user: string) =>
   t.fake.dmsTo(user).filter((c) => String(c.body.text).startsWith('alpha round'));
 
@@ -79,6 +89,23 @@ describe('the chart at a round’s close', () => {
     expect(app.fake.files[2]?.altTxt).toContain('Energy: 3.4, hidden, 2.3.');
     // One DM channel lookup for the manager, however many charts.
     expect(app.fake.callsTo('conversations.open')).toHaveLength(1);
+  });
+
+  it('marks the actions the team started, done ones too, in the chart it draws from the database', async () => {
+    app = await startTestApp();
+    await rounds(app, [3, 4, 3, 4, 3]);
+    expect((await app.command('UMGR', 'action add alpha boundaries no meetings on Fridays')).reply).toContain(
+      '#1',
+    );
+    expect((await app.command('UMGR', 'action add alpha team a retro every round')).reply).toContain('#2');
+    expect((await app.command('UMGR', 'action done alpha 2')).reply).not.toMatch(/usage/i);
+    // The chart of round 1 went out before any action: it marks none.
+    expect(app.fake.files[0]?.altTxt).not.toContain('Actions');
+    await oneMoreRound(app, [3, 4, 3, 4, 3]);
+    expect(app.fake.files[1]?.title).toBe('alpha · round 2 · trend');
+    expect(app.fake.files[1]?.altTxt).toContain(
+      'Actions: action #1 on boundaries from round 1; action #2 for the whole team from round 1.',
+    );
   });
 
   it('still sends the summary, sparklines and all, when the workspace refuses uploads', async () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { Action } from '../../src/domain/actions.ts';
 import { CHART_ROUNDS, leadChart, teamChart } from '../../src/domain/chart.ts';
 import { buildDigest } from '../../src/domain/digest.ts';
 import { DIMENSIONS } from '../../src/domain/dimensions.ts';
@@ -125,6 +126,74 @@ describe('the team chart', () => {
     expect(elements(picture, 'circle').filter((e) => e.class === 'point')).toEqual([]);
     expect(picture).not.toMatch(/>\d\.\d</);
     expect(teamChartAltText(c)).not.toMatch(/\d\.\d/);
+  });
+});
+
+describe('action markers on the team chart', () => {
+  const actions: Action[] = [
+    { number: 1, focus: 'energy', text: 'older than the chart', round: 2, status: 'done' },
+    { number: 2, focus: 'boundaries', text: 'no meetings on Fridays', round: 8, status: 'open' },
+    { number: 3, focus: 'team', text: 'a retro every round', round: 11, status: 'dropped' },
+    { number: 4, focus: 'recognition', text: 'shout-outs', round: 11, status: 'open' },
+    { number: 5, focus: 'energy', text: 'started after this round', round: 15, status: 'open' },
+  ];
+  const chart = teamChart('platform-api', history, actions);
+  const { svg } = teamChartSvg(chart);
+  const markers = (d: string) => elements(dimensionGroup(svg, d), 'path').filter((p) => p.class === 'action');
+  /** The x of a round on a row: where its point is drawn. */
+  const xOfPoint = (d: string, round: number): string | undefined =>
+    elements(dimensionGroup(svg, d), 'circle').find(
+      (c) => c.class === 'point' && c['data-round'] === `${round}`,
+    )?.cx;
+
+  it('keeps the actions, in any status, that started in one of the chart’s rounds', () => {
+    expect(chart.actions).toEqual([
+      { number: 2, focus: 'boundaries', round: 8 },
+      { number: 3, focus: 'team', round: 11 },
+      { number: 4, focus: 'recognition', round: 11 },
+    ]);
+    expect(teamChart('t', history).actions).toEqual([]);
+  });
+
+  it('marks an action on its dimension’s row, at the round it started, with its number', () => {
+    const [boundaries] = markers('boundaries').filter((m) => m['data-round'] === '8');
+    expect(boundaries?.['data-actions']).toBe('2');
+    expect(boundaries?.['stroke-dasharray']).toBeDefined();
+    // The line is drawn at round 8's x: the same x as round 8's point on that row.
+    expect(boundaries?.d).toMatch(new RegExp(`^M${xOfPoint('boundaries', 8)} `));
+    expect(dimensionGroup(svg, 'boundaries')).toContain('>#2</text>');
+    expect(dimensionGroup(svg, 'energy')).not.toContain('>#2<');
+  });
+
+  it('marks a team action on every row, sharing the line with others of its round', () => {
+    for (const d of DIMENSIONS) {
+      const at11 = markers(d).filter((m) => m['data-round'] === '11');
+      expect(at11).toHaveLength(1);
+      expect(at11[0]?.['data-actions']).toBe(d === 'recognition' ? '3 4' : '3');
+      expect(at11[0]?.d).toMatch(new RegExp(`^M${xOfPoint(d, 11)} `));
+    }
+    expect(dimensionGroup(svg, 'recognition')).toContain('>#3 #4</text>');
+    expect(markers('energy').map((m) => m['data-round'])).toEqual(['11']);
+    expect(svg).not.toContain('#1<');
+    expect(svg).not.toContain('#5<');
+    expect(svg).toContain('action starts');
+    // No text of an action is drawn: the picture says where, the report says what.
+    expect(svg).not.toContain('Fridays');
+  });
+
+  it('draws no marker and no legend entry without actions', () => {
+    const plain = teamChartSvg(teamChart('platform-api', history)).svg;
+    expect(elements(plain, 'path').filter((p) => p.class === 'action')).toEqual([]);
+    expect(plain).not.toContain('action starts');
+  });
+
+  it('names each action in the alt text, within Slack’s limit', () => {
+    const alt = teamChartAltText(chart);
+    expect(alt).toContain(
+      'Actions: action #2 on boundaries from round 8; action #3 for the whole team from round 11; action #4 on recognition from round 11.',
+    );
+    expect(alt.length).toBeLessThanOrEqual(MAX_ALT_TEXT);
+    expect(teamChartAltText(teamChart('platform-api', history))).not.toContain('Actions');
   });
 });
 
