@@ -148,17 +148,32 @@ export function digestActionLines(managerId: string, d: DigestActions): string[]
 
 /** The `We'll try this` button next to a flag's suggestion, and the modal it opens. */
 export const PROPOSE_ACTION = 'action_propose';
+/**
+ * Every proposal button's action id: `action_propose` (buttons sent before there was one per flag)
+ * or `action_propose:<i>`. Slack refuses two equal action ids in one block, so each gets its index.
+ */
+export const PROPOSE_ACTION_ID = /^action_propose(:\d+)?$/;
 export const ACTION_CALLBACK = 'action_add';
 export const ACTION_BLOCK = { focus: 'action_focus', text: 'action_text' } as const;
 
+/** Slack's limit on a button's label. */
+const BUTTON_LABEL_MAX = 75;
+
 /**
  * The button carries the team, the focus and the suggestion (`team focus text`); the modal only
- * pre-fills them, and the submission is checked like a command.
+ * pre-fills them, and the submission is checked like a command. `index` tells apart the buttons of one
+ * block; `about` names what it proposes for (a dimension, or participation) in its label.
  */
-export const proposeButton = (team: string, focus: ActionFocus, suggestion: string): Button => ({
+export const proposeButton = (
+  team: string,
+  focus: ActionFocus,
+  suggestion: string,
+  index: number,
+  about: string,
+): Button => ({
   type: 'button',
-  action_id: PROPOSE_ACTION,
-  text: plain("We'll try this"),
+  action_id: `${PROPOSE_ACTION}:${index}`,
+  text: plain(clip(`We'll try: ${about}`, BUTTON_LABEL_MAX)),
   value: `${team} ${focus} ${clip(suggestion, ACTION_TEXT_MAX)}`,
 });
 

@@ -104,22 +104,30 @@ export function trendBlocks(trend: Trend): Block[] {
   ];
 }
 
+/** The suggestion a flag group's section shows first, which its `We'll try` button proposes. */
+const suggestionOf = (g: FlagGroup): string => {
+  const p = playbookFor(g.flags[0] as Flag);
+  return p.thisWeek[0] ?? p.title;
+};
+
 /**
  * The flags, one block per flagged dimension (at most five: four dimensions and participation), each
- * with its reasons and one suggestion; the full playbook opens from its button. With `team`, a
- * `We'll try this` button records the worst one's suggestion as an action.
+ * with its reasons and one suggestion; the full playbook opens from its button. With `team`, one
+ * actions block holds a `We'll try: <Dimension>` button per flagged dimension that records its
+ * suggestion as an action: one block for all of them keeps a summary on one screen.
  */
 export function flagBlocks(flags: readonly Flag[], team?: string): Block[] {
   if (flags.length === 0) return [section('*Flags:* none this round. :large_green_circle:')];
   const groups = flagGroups(flags);
   const blocks: Block[] = [section(`*Flags (${flags.length})*`), ...groups.map(groupBlock)];
-  const worst = groups[0];
-  if (team !== undefined && worst) {
-    const p = playbookFor(worst.flags[0] as Flag);
+  if (team !== undefined) {
     blocks.push({
       type: 'actions',
       block_id: 'flag_actions',
-      elements: [proposeButton(team, worst.dimension ?? 'team', p.thisWeek[0] ?? p.title)],
+      // A participation flag has no dimension: what the team tries about it is about the team.
+      elements: groups.map((g, i) =>
+        proposeButton(team, g.dimension ?? 'team', suggestionOf(g), i, subject(g.dimension)),
+      ),
     });
   }
   return blocks;

@@ -223,8 +223,8 @@ describe('a team with critical flags and no action', () => {
 
 describe("`We'll try this` next to a flag's suggestion", () => {
   /** The proposal buttons in the latest message the app sent the person (accessories or action rows). */
-  type Element = { action_id?: string; value?: string };
-  const proposals = (userId: string): string[] =>
+  type Element = { action_id?: string; value?: string; text?: { text?: string } };
+  const proposalButtons = (userId: string) =>
     (
       (app.fake.dmsTo(userId).at(-1)?.body.blocks ?? []) as Array<{
         accessory?: Element;
@@ -232,8 +232,23 @@ describe("`We'll try this` next to a flag's suggestion", () => {
       }>
     )
       .flatMap((b) => [...(b.accessory ? [b.accessory] : []), ...(b.elements ?? [])])
-      .filter((e) => e.action_id === 'action_propose')
-      .map((e) => String(e.value));
+      .filter((e) => /^action_propose(:\d+)?$/.test(String(e.action_id)))
+      .map((e) => ({ actionId: String(e.action_id), value: String(e.value), label: String(e.text?.text) }));
+  const proposals = (userId: string): string[] => proposalButtons(userId).map((b) => b.value);
+
+  /** Presses a button and returns the modal it opened. */
+  const press = async (actionId: string, value: string) => {
+    const opened = app.fake.callsTo('views.open').length;
+    const res = await postSigned(
+      app.url,
+      interactionBody(blockActionPayload({ userId: 'UMGR2', actionId, value })),
+      { secret: SECRET },
+    );
+    expect(res.status).toBe(200);
+    return (await app.fake.waitFor((cs) => cs.filter((c) => c.method === 'views.open').length > opened))
+      .filter((c) => c.method === 'views.open')
+      .at(-1)?.body.view as { callback_id: string; private_metadata: string; blocks: unknown[] };
+  };
 
   const submit = async (userId: string, team: string, focus: string, text: string) => {
     const payload = viewSubmissionPayload({
@@ -252,22 +267,37 @@ describe("`We'll try this` next to a flag's suggestion", () => {
     };
   };
 
+  it('puts a button under the summary for each flagged dimension, each with its own suggestion', async () => {
+    await app.drain();
+    const buttons = proposalButtons('UMGR2');
+    // `hot` answers energy 1 and boundaries 2: both are flagged, and each gets its own button.
+    expect(buttons.map((b) => b.label)).toEqual(
+      expect.arrayContaining(["We'll try: Energy", "We'll try: Boundaries"]),
+    );
+    expect(new Set(buttons.map((b) => b.actionId)).size).toBe(buttons.length);
+    const energy = buttons.find((b) => b.label === "We'll try: Energy");
+    const boundaries = buttons.find((b) => b.label === "We'll try: Boundaries");
+    expect(energy?.value).toMatch(/^hot energy \S/);
+    expect(boundaries?.value).toMatch(/^hot boundaries \S/);
+    const suggestion = (v = '') => v.split(' ').slice(2).join(' ');
+    expect(suggestion(energy?.value)).not.toBe(suggestion(boundaries?.value));
+
+    // The second button reaches the listener too, and its modal proposes its own suggestion.
+    const modal = await press(boundaries?.actionId ?? '', boundaries?.value ?? '');
+    expect(boundaries?.actionId).not.toBe('action_propose:0');
+    expect(modal.callback_id).toBe('action_add');
+    expect(modal.private_metadata).toBe('hot');
+    const shown = JSON.stringify(modal.blocks);
+    expect(shown).toContain(JSON.stringify(suggestion(boundaries?.value)));
+    expect(shown).toContain('"initial_option":{"text":{"type":"plain_text","text":"Boundaries"');
+  });
+
   it('opens a modal with the suggestion pre-filled; the edited text becomes the next action', async () => {
     await app.drain();
     const [value] = proposals('UMGR2');
     expect(value).toMatch(/^hot energy \S/);
-    const opened = app.fake.callsTo('views.open').length;
-    const res = await postSigned(
-      app.url,
-      interactionBody(blockActionPayload({ userId: 'UMGR2', actionId: 'action_propose', value })),
-      { secret: SECRET },
-    );
-    expect(res.status).toBe(200);
-    const modal = (
-      await app.fake.waitFor((cs) => cs.filter((c) => c.method === 'views.open').length > opened)
-    )
-      .filter((c) => c.method === 'views.open')
-      .at(-1)?.body.view as { callback_id: string; private_metadata: string; blocks: unknown[] };
+    // A button sent before each had its own index still works: the listener matches both ids.
+    const modal = await press('action_propose', String(value));
     assertWithinSlackLimits(modal.blocks, 'modal');
     expect(modal.callback_id).toBe('action_add');
     expect(modal.private_metadata).toBe('hot');

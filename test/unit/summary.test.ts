@@ -7,7 +7,7 @@ import { digestMessage, MAX_DIGEST_TEAMS } from '../../src/messages/digest.ts';
 import { PLAYBOOK_ACTION, playbookView } from '../../src/messages/insights.ts';
 import { distributionBar, shownChange } from '../../src/messages/summary.ts';
 import { type Block, inParts } from '../../src/messages/text.ts';
-import { parsePlaybookValue } from '../../src/slack/forms.ts';
+import { parsePlaybookValue, parseProposal } from '../../src/slack/forms.ts';
 import { roundReport } from '../../src/usecases/report.ts';
 import { assertWithinSlackLimits } from '../support/blockLimits.ts';
 import { historyArb, tally } from '../support/history.ts';
@@ -102,6 +102,57 @@ describe('the lead digest', () => {
     for (const b of perTeam) expect(b.type).toBe('section');
     const rest = blocks.map(textOf).find((t) => t.includes('more teams with lower risk')) ?? '';
     expect(rest).toContain(`And ${60 - MAX_DIGEST_TEAMS} more teams`);
+  });
+});
+
+describe("We'll try, one per flagged dimension", () => {
+  // Everything falls at once and half the team answers: four dimensions and participation flagged.
+  const good = [5, 5, 4, 5, 5, 4, 5, 5, 4, 5];
+  const history = [
+    ...Array.from({ length: 8 }, (_, i) => tally(i + 1, good, { invited: 10 })),
+    tally(9, [1, 2, 1, 2, 1], { invited: 10 }),
+  ];
+  const blocks = report(history).blocks;
+  const row = blocks.find((b) => b.type === 'actions' && b.block_id === 'flag_actions');
+  const buttons = (row?.type === 'actions' ? row.elements : []) as Array<{
+    action_id?: string;
+    value?: string;
+    text?: { text: string };
+  }>;
+  /** Each flag section's first suggestion, by what it is about, as the manager reads it. */
+  const shown = beforeNotes(blocks)
+    .filter((b) => b.type === 'section' && b.accessory?.type === 'button')
+    .map((b) => {
+      const t = textOf(b);
+      return { about: /\*(\w+):/.exec(t)?.[1], suggestion: /\*Try this week:\* (.*)$/.exec(t)?.[1] };
+    });
+
+  it('gives every flagged dimension its own button, with its own id, in one block', () => {
+    expect(shown.map((s) => s.about)).toEqual(
+      expect.arrayContaining(['Energy', 'Boundaries', 'Ownership', 'Recognition', 'Participation']),
+    );
+    expect(buttons.map((b) => b.text?.text)).toEqual(shown.map((s) => `We'll try: ${s.about}`));
+    expect(buttons.map((b) => b.action_id)).toEqual(shown.map((_, i) => `action_propose:${i}`));
+    for (const b of buttons) expect((b.text?.text ?? '').length).toBeLessThanOrEqual(75);
+    expect(beforeNotes(blocks).length).toBeLessThanOrEqual(12);
+    assertWithinSlackLimits(blocks, 'message');
+  });
+
+  it('carries the suggestion shown next to its dimension, and that dimension (participation: the team)', () => {
+    const proposals = buttons.map((b) => parseProposal(b.value));
+    expect(proposals.map((p) => p?.focus)).toEqual(
+      shown.map((s) => (s.about === 'Participation' ? 'team' : s.about?.toLowerCase())),
+    );
+    expect(proposals.map((p) => p?.text)).toEqual(shown.map((s) => s.suggestion));
+    expect(new Set(proposals.map((p) => p?.text)).size).toBe(proposals.length);
+    for (const p of proposals) expect(p?.team).toBe('platform-api');
+  });
+
+  it('adds no button when nothing is flagged', () => {
+    const calm = Array.from({ length: 6 }, (_, i) => tally(i + 1, [4, 4, 4, 4, 4, 5]));
+    expect(report(calm).blocks.some((b) => b.type === 'actions' && b.block_id === 'flag_actions')).toBe(
+      false,
+    );
   });
 });
 

@@ -9,7 +9,7 @@ import {
   actionAddedMessage,
   actionDoneModal,
   actionModal,
-  PROPOSE_ACTION,
+  PROPOSE_ACTION_ID,
   tooManyActionsMessage,
 } from '../../messages/actions.ts';
 import { refusalMessage } from '../../messages/replies.ts';
@@ -24,9 +24,9 @@ const Submission = z.object({
   }),
 });
 
-/** `We'll try this` next to a flag's suggestion: a modal to edit it, then the same use case as `action add`. */
+/** `We'll try: <Dimension>` under a summary's flags, one per suggestion: a modal to edit it, then the same use case as `action add`. */
 export function registerActionProposals(app: App, s: Services): void {
-  app.action<BlockAction<ButtonAction>>(PROPOSE_ACTION, async ({ ack, body, action, client }) => {
+  app.action<BlockAction<ButtonAction>>(PROPOSE_ACTION_ID, async ({ ack, body, action, client }) => {
     await ack();
     const proposal = parseProposal(action.value);
     if (proposal === null) return;
