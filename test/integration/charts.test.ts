@@ -30,14 +30,7 @@ async function rounds(t: TestApp, ...energy: number[][]): Promise<void> {
   await t.command('UMGR', 'team create alpha');
   await t.addMembers('UMGR', 'alpha', mentions(MEMBERS));
   await t.command('UMGR', 'team lead alpha <@ULEAD>');
-  for (const values of energy) {
-    expect((await t.command('UMGR', 'checkin alpha')).reply).toContain('is open');
-    const team = t.runtime.services.teams.bySlug('alpha');
-    const round = t.runtime.services.rounds.openFor(team?.id ?? -1);
-    for (const [i, v] of values.entries()) await t.submit(MEMBERS[i] as string, round?.id ?? -1, answers(v));
-    expect((await t.command('UMGR', 'close alpha')).reply).toContain('Closed round');
-    await t.drain();
-  }
+  for (const values of energy) await oneMoreRound(t, values);
 }
 
 /** Runs one more round of `alpha`, already set up by `rounds`. */
