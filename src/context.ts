@@ -3,7 +3,9 @@ import type { Logger } from './log.ts';
 import type { ActionStore } from './store/actions.ts';
 import type { Db } from './store/db.ts';
 import type { LeadStore } from './store/leads.ts';
+import type { NoteStore } from './store/notes.ts';
 import type { OutboxStore } from './store/outbox.ts';
+import type { ReplySecrets } from './store/replySecrets.ts';
 import type { RoundKeys } from './store/roundKeys.ts';
 import type { RoundStore } from './store/rounds.ts';
 import type { TeamStore } from './store/teams.ts';
@@ -19,6 +21,9 @@ export interface Services {
   actions: ActionStore;
   /** Keys of open rounds, in memory only. */
   keys: RoundKeys;
+  notes: NoteStore;
+  /** Reply secrets of notes whose author's DM has not carried them yet, in memory only. */
+  replySecrets: ReplySecrets;
   log: Logger;
   /** Wakes the outbox worker after something was queued. */
   kick(): void;

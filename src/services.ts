@@ -11,7 +11,9 @@ import { type StartupOptions, verifySlack } from './slack/startup.ts';
 import { actionStore } from './store/actions.ts';
 import { openDatabase } from './store/db.ts';
 import { leadStore } from './store/leads.ts';
+import { noteStore } from './store/notes.ts';
 import { outboxStore } from './store/outbox.ts';
+import { ReplySecrets } from './store/replySecrets.ts';
 import { RoundKeys } from './store/roundKeys.ts';
 import { roundStore } from './store/rounds.ts';
 import { teamStore } from './store/teams.ts';
@@ -65,6 +67,8 @@ export async function createServices(
     leads: leadStore(db),
     actions: actionStore(db),
     keys: new RoundKeys(),
+    replySecrets: new ReplySecrets(),
+    notes: noteStore(db),
     outbox: outboxStore(db),
     log,
     kick: () => worker?.kick(),

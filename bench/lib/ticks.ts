@@ -6,7 +6,9 @@ import { type TickResult, tick } from '../../src/jobs/tick.ts';
 import { actionStore } from '../../src/store/actions.ts';
 import { openDatabase } from '../../src/store/db.ts';
 import { leadStore } from '../../src/store/leads.ts';
+import { noteStore } from '../../src/store/notes.ts';
 import { outboxStore } from '../../src/store/outbox.ts';
+import { ReplySecrets } from '../../src/store/replySecrets.ts';
 import { RoundKeys } from '../../src/store/roundKeys.ts';
 import { roundStore } from '../../src/store/rounds.ts';
 import { teamStore } from '../../src/store/teams.ts';
@@ -55,6 +57,8 @@ export function measureTicks(historyPath: string, dir: string, slotAt: number, i
     rounds: roundStore(db),
     leads: leadStore(db),
     keys: new RoundKeys(),
+    replySecrets: new ReplySecrets(),
+    notes: noteStore(db),
     actions: actionStore(db),
     outbox: outboxStore(db),
     log: { debug() {}, info() {}, warn() {}, error() {} },

@@ -18,7 +18,9 @@ export type TeamAction =
   /** Archive the team or bring it back. */
   | 'archive'
   /** Record what the team will try, list, finish or drop it. */
-  | 'act';
+  | 'act'
+  /** Read a note's thread and answer its (unknown) author. */
+  | 'answer_notes';
 
 export type AppAction =
   /** `/teamhealth status`: the outbox at a glance. */
@@ -35,6 +37,7 @@ const WHO_MAY: Readonly<Record<TeamAction | AppAction, readonly Role[]>> = {
   see_live_count: ['manager', 'lead', 'admin'],
   archive: ['manager', 'admin'],
   act: ['manager', 'lead', 'admin'],
+  answer_notes: ['manager', 'lead', 'admin'],
   see_deliveries: ['admin'],
   name_other_manager: ['admin'],
   add_without_consent: ['admin'],

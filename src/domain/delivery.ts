@@ -6,7 +6,7 @@ import { USER_ID, USER_ID_IN_TEXT } from './ids.ts';
  */
 
 /** Deliveries to one person about one round. */
-export type PersonalKind = 'invite' | 'reminder' | 'recorded' | 'closed' | 'away';
+export type PersonalKind = 'invite' | 'reminder' | 'recorded' | 'closed' | 'away' | 'replied';
 
 /**
  * Deliveries to or about one person's place on one team: join (the DM asking them to join), joined /
@@ -16,7 +16,10 @@ export type PersonalKind = 'invite' | 'reminder' | 'recorded' | 'closed' | 'away
 export type MembershipKind = 'join' | 'joined' | 'optout' | 'declined' | 'added' | 'left';
 
 export type Delivery =
-  /** The check-in DM; reminder: the one nudge; recorded / closed / away: the DM updated. */
+  /**
+   * The check-in DM; reminder: the one nudge; recorded / closed / away: the DM updated; replied: notes
+   * from the round were answered (to everyone who answered it).
+   */
   | { kind: PersonalKind; roundId: number; userId: string }
   /** About the person's place on a team; `userId` is the person it is about, whoever receives it. */
   | { kind: MembershipKind; teamId: number; userId: string }
@@ -31,7 +34,9 @@ export type Delivery =
   /** The trend chart uploaded into the manager's DM with a round's summary. */
   | { kind: 'chart'; roundId: number }
   /** The chart of all a lead's teams, uploaded with their weekly digest. */
-  | { kind: 'digest_chart'; leadId: string; slot: number };
+  | { kind: 'digest_chart'; leadId: string; slot: number }
+  /** To one who answers for the team in a note's thread (`userId`): the note's author answered. */
+  | { kind: 'author_answered'; roundId: number; noteId: string; userId: string };
 
 const PERSONAL: ReadonlySet<string> = new Set<PersonalKind>([
   'invite',
@@ -39,6 +44,7 @@ const PERSONAL: ReadonlySet<string> = new Set<PersonalKind>([
   'recorded',
   'closed',
   'away',
+  'replied',
 ]);
 
 export const isPersonal = (d: Delivery): d is Extract<Delivery, { kind: PersonalKind }> =>
@@ -60,6 +66,8 @@ export function deliveryKey(d: Delivery): string {
       return `chart:${d.roundId}`;
     case 'digest_chart':
       return `digest-chart:${d.leadId}:${d.slot}`;
+    case 'author_answered':
+      return `author-answered:${d.roundId}:${d.noteId}:${d.userId}`;
     default:
       return 'teamId' in d ? `${d.kind}:${d.teamId}:${d.userId}` : `${d.kind}:${d.roundId}:${d.userId}`;
   }
@@ -67,14 +75,15 @@ export function deliveryKey(d: Delivery): string {
 
 /** A user id inside a key (domain/ids.ts USER_ID without its anchors). */
 const USER = USER_ID.source.slice(1, -1);
-const PERSONAL_KEY = new RegExp(`^(invite|reminder|recorded|closed|away):(\\d+):(${USER})$`);
+const PERSONAL_KEY = new RegExp(`^(invite|reminder|recorded|closed|away|replied):(\\d+):(${USER})$`);
 const SUMMARY_KEY = /^summary:(\d+)(?::(\d+))?$/;
 const DIGEST_KEY = new RegExp(`^digest:(${USER}):(\\d+)$`);
 const SETUP_KEY = /^setup:(\d+):([0-9a-f]+)$/;
-const FAILED_KEY = /^failed:(invite|reminder|recorded|closed|away):(\d+):([0-9a-f]+)$/;
+const FAILED_KEY = /^failed:(invite|reminder|recorded|closed|away|replied):(\d+):([0-9a-f]+)$/;
 const MEMBERSHIP_KEY = new RegExp(`^(join|joined|optout|declined|added|left):(\\d+):(${USER})$`);
 const CHART_KEY = /^chart:(\d+)$/;
 const DIGEST_CHART_KEY = new RegExp(`^digest-chart:(${USER}):(\\d+)$`);
+const AUTHOR_ANSWERED_KEY = new RegExp(`^author-answered:(\\d+):([0-9a-f]{32}):(${USER})$`);
 
 /** The delivery a stored key stands for; null for a key this code did not write. */
 export function parseDeliveryKey(key: string): Delivery | null {
@@ -94,6 +103,9 @@ export function parseDeliveryKey(key: string): Delivery | null {
   if (m) return { kind: 'chart', roundId: Number(m[1]) };
   m = DIGEST_CHART_KEY.exec(key);
   if (m) return { kind: 'digest_chart', leadId: m[1] as string, slot: Number(m[2]) };
+  m = AUTHOR_ANSWERED_KEY.exec(key);
+  if (m)
+    return { kind: 'author_answered', roundId: Number(m[1]), noteId: m[2] as string, userId: m[3] as string };
   return null;
 }
 
@@ -104,6 +116,7 @@ export const FORGOTTEN_WITH_A_PERSON: readonly (PersonalKind | MembershipKind)[]
   'recorded',
   'closed',
   'away',
+  'replied',
   'join',
   'joined',
   'optout',
@@ -114,7 +127,13 @@ export const FORGOTTEN_WITH_A_PERSON: readonly (PersonalKind | MembershipKind)[]
 
 /** The round a delivery belongs to, if any. */
 export const roundOf = (d: Delivery): number | null =>
-  isPersonal(d) || d.kind === 'summary' || d.kind === 'failed' || d.kind === 'chart' ? d.roundId : null;
+  isPersonal(d) ||
+  d.kind === 'summary' ||
+  d.kind === 'failed' ||
+  d.kind === 'chart' ||
+  d.kind === 'author_answered'
+    ? d.roundId
+    : null;
 
 /** The lead's weekly slot a delivery belongs to, if any. */
 export const digestSlotOf = (d: Delivery): number | null =>

@@ -46,3 +46,26 @@ export function parseCheckinToken(v: unknown): CheckinToken | null {
   if (!m) return null;
   return { roundId: Number(m[1]), key: m[2] === undefined ? null : Buffer.from(m[2], 'base64url') };
 }
+
+/**
+ * What a note's author holds to read and answer its thread: the round and the note's reply secret
+ * (`<round>.<secret in base64url>`), in a button on their own DM. The database keeps only a check of the
+ * secret, so neither it nor anyone reading it can tell whose DM holds which note's secret.
+ */
+export interface ReplyToken {
+  roundId: number;
+  secret: Buffer;
+}
+
+export const REPLY_SECRET_BYTES = 16;
+
+const REPLY_TOKEN = /^(\d{1,12})\.([A-Za-z0-9_-]{22})$/;
+
+export const replyToken = (t: ReplyToken): string => `${t.roundId}.${t.secret.toString('base64url')}`;
+
+export function parseReplyToken(v: unknown): ReplyToken | null {
+  const m = typeof v === 'string' ? REPLY_TOKEN.exec(v) : null;
+  if (!m) return null;
+  const secret = Buffer.from(m[2] as string, 'base64url');
+  return secret.length === REPLY_SECRET_BYTES ? { roundId: Number(m[1]), secret } : null;
+}

@@ -1,5 +1,6 @@
 import { isShown } from './anonymity.ts';
 import { DIMENSIONS, type Dimension, type Distribution } from './dimensions.ts';
+import type { Note } from './notes.ts';
 import { mean } from './stats.ts';
 import type { RoundTally } from './tally.ts';
 
@@ -15,6 +16,7 @@ export interface DimensionSummary {
 
 export interface RoundSummary {
   team: string;
+  roundId: number;
   number: number;
   invited: number;
   responded: number;
@@ -22,7 +24,7 @@ export interface RoundSummary {
   /** False when too few answered: then dimensions and notes are empty. */
   shown: boolean;
   dimensions: DimensionSummary[];
-  notes: string[];
+  notes: Note[];
 }
 
 /** Fisher–Yates with an injected random source, so notes come out in no telling order. */
@@ -43,11 +45,12 @@ export function summarize(
   team: string,
   current: RoundTally,
   earlier: readonly RoundTally[],
-  notes: readonly string[],
+  notes: readonly Note[],
   random: () => number,
 ): RoundSummary {
   const base = {
     team,
+    roundId: current.roundId,
     number: current.number,
     invited: current.invited,
     responded: current.responded,

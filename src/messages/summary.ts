@@ -2,16 +2,8 @@ import { type Distribution, QUESTIONS } from '../domain/dimensions.ts';
 import { formatMean } from '../domain/stats.ts';
 import type { DimensionSummary, RoundSummary } from '../domain/summary.ts';
 import { SPARK_BARS } from '../domain/trend.ts';
-import {
-  type Block,
-  clip,
-  context,
-  escapeText,
-  header,
-  type Message,
-  section,
-  verbatimSection,
-} from './text.ts';
+import { noteBlocks } from './notes.ts';
+import { type Block, clip, context, escapeText, header, type Message, section } from './text.ts';
 
 export const participation = (responded: number, invited: number): string => `${responded} of ${invited}`;
 
@@ -58,21 +50,9 @@ function summaryBlocks(s: RoundSummary, insights: readonly Block[]): Block[] {
   }
   // Insights (trend, flags) before the notes: notes are the longest part and Slack folds long messages.
   blocks.push(section(s.dimensions.map(dimensionLine).join('\n')), ...insights);
-  if (s.notes.length > 0) {
-    // Notes are escaped so markup in them pings nobody; shuffled upstream so order tells nothing.
-    const lines = s.notes.map((n) => `> ${escapeText(n).replace(/\n/g, '\n> ')}`);
-    let chunk = '*Notes (anonymous, in no particular order)*';
-    for (const line of lines) {
-      if (chunk.length + line.length + 2 > 2900) {
-        blocks.push(verbatimSection(chunk));
-        chunk = '';
-      }
-      chunk = chunk ? `${chunk}\n\n${line}` : line;
-    }
-    blocks.push(verbatimSection(chunk));
-  } else {
-    blocks.push(context('No notes this round.'));
-  }
+  // Notes are escaped so markup in them pings nobody; shuffled upstream so order tells nothing.
+  if (s.notes.length > 0) blocks.push(...noteBlocks(s.roundId, s.notes));
+  else blocks.push(context('No notes this round.'));
   return blocks;
 }
 

@@ -6,6 +6,7 @@ import { registerActions } from './listeners/actions.ts';
 import { registerCommands } from './listeners/commands.ts';
 import { registerConsent } from './listeners/consent.ts';
 import { registerEvents } from './listeners/events.ts';
+import { registerNotes } from './listeners/notes.ts';
 import { registerSetup } from './listeners/setup.ts';
 import { registerViews } from './listeners/views.ts';
 import { GuardedHttpReceiver } from './receiver.ts';
@@ -90,6 +91,7 @@ export function createSlackApp(s: Services, o: SlackAppOptions): SlackApp {
   registerConsent(app, s);
   registerViews(app, s);
   registerSetup(app, s);
+  registerNotes(app, s);
   registerEvents(app, s);
   app.error(async (err) => {
     s.log.error(`slack: ${err.message}`);

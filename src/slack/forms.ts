@@ -3,10 +3,12 @@ import { ACTION_TEXT_MAX, type ActionFocus, isActionFocus } from '../domain/acti
 import { type Answers, DIMENSIONS, NOTE_MAX_LENGTH, type Score } from '../domain/dimensions.ts';
 import { FLAG_KINDS } from '../domain/flags.ts';
 import { TEAM_NAME, USER_ID } from '../domain/ids.ts';
+import { REPLY_MAX_LENGTH } from '../domain/notes.ts';
 import { isValidTimezone, normalizeTimezone, parseTime, WEEKDAYS } from '../domain/schedule.ts';
 import { ACTION_BLOCK } from '../messages/actions.ts';
 import { NOTE_BLOCK } from '../messages/checkin.ts';
 import type { PlaybookRef } from '../messages/insights.ts';
+import { REPLY_BLOCK } from '../messages/notes.ts';
 import { SETUP_BLOCK } from '../messages/setup.ts';
 import type { SetupInput } from '../usecases/setup.ts';
 
@@ -35,6 +37,15 @@ const text = (values: Values, block: string): string => {
   const r = TextState.safeParse(only(values, block));
   return r.success ? (r.data.value ?? '').trim() : '';
 };
+
+/** A modal's submission as a listener reads it: who sent it, the metadata the modal carried, its inputs. */
+export const ViewSubmission = z.object({
+  user: z.object({ id: z.string().regex(USER_ID) }),
+  view: z.object({
+    private_metadata: z.string(),
+    state: z.object({ values: z.record(z.string(), z.record(z.string(), z.unknown())) }),
+  }),
+});
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; errors: Record<string, string> };
 
@@ -170,4 +181,17 @@ export function parseActionForm(team: unknown, values: Values): Parsed<ActionPro
   if (Object.keys(errors).length > 0 || focus === undefined || !isActionFocus(focus))
     return { ok: false, errors };
   return { ok: true, value: { team: team as string, focus, text: said } };
+}
+
+/** Reads the one text of a note thread's modal: a reply or an answer, at most REPLY_MAX_LENGTH long. */
+export function parseReply(values: Values): Parsed<string> {
+  const said = text(values, REPLY_BLOCK);
+  if (said === '') return { ok: false, errors: { [REPLY_BLOCK]: 'Write something to send.' } };
+  if (said.length > REPLY_MAX_LENGTH) {
+    return {
+      ok: false,
+      errors: { [REPLY_BLOCK]: `Keep it to ${REPLY_MAX_LENGTH} characters (it has ${said.length}).` },
+    };
+  }
+  return { ok: true, value: said };
 }

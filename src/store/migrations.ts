@@ -1,7 +1,14 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import type { Answers } from '../domain/dimensions.ts';
 import type { Db } from './db.ts';
-import { fillerSlot, openSlot, SLOT_BYTES } from './sealing.ts';
+import {
+  fillerSlot,
+  LEGACY_SLOT_BYTES,
+  openSlot,
+  REPLY_CHECK_BYTES,
+  SLOT_BYTES,
+  upgradeLegacySlot,
+} from './sealing.ts';
 
 /** What a migration may need to know beyond the database: the threshold rounds so far were shown under. */
 export interface MigrationContext {
@@ -138,7 +145,7 @@ export const MIGRATIONS: readonly Migration[] = [
         id INTEGER PRIMARY KEY,
         round_id INTEGER NOT NULL REFERENCES rounds(id) ON DELETE CASCADE,
         used INTEGER NOT NULL DEFAULT 0 CHECK (used IN (0, 1)),
-        body BLOB NOT NULL CHECK (length(body) = ${SLOT_BYTES})
+        body BLOB NOT NULL CHECK (length(body) = ${LEGACY_SLOT_BYTES})
       );
       CREATE INDEX answer_slots_round ON answer_slots(round_id, used);
 
@@ -186,22 +193,32 @@ export const MIGRATIONS: readonly Migration[] = [
         continue;
       }
       // A round open during the upgrade keeps its answers open (they were stored open already).
+      // In the slot layout of the time: an open slot less its (empty) reply check; see sealing.ts.
+      const legacy = (slot: Buffer): Buffer => slot.subarray(0, LEGACY_SLOT_BYTES);
       const bodies = rows.map((row) =>
-        openSlot({
-          answers: {
-            energy: row.energy,
-            boundaries: row.boundaries,
-            ownership: row.ownership,
-            recognition: row.recognition,
-          } as Answers,
-          note: row.note,
-        }),
+        legacy(
+          openSlot({
+            answers: {
+              energy: row.energy,
+              boundaries: row.boundaries,
+              ownership: row.ownership,
+              recognition: row.recognition,
+            } as Answers,
+            note: row.note,
+            replyCheck: null,
+          }),
+        ),
       );
       const total = Math.max(invited.get(r.id)?.n ?? 0, bodies.length);
       let made = 0;
       while (made < total) {
         const body = bodies[made];
-        made += insertSlot.run(randomInt(1, 2 ** 47), r.id, body ? 1 : 0, body ?? fillerSlot()).changes;
+        made += insertSlot.run(
+          randomInt(1, 2 ** 47),
+          r.id,
+          body ? 1 : 0,
+          body ?? legacy(fillerSlot()),
+        ).changes;
       }
     }
     db.exec('DROP TABLE responses');
@@ -230,4 +247,48 @@ export const MIGRATIONS: readonly Migration[] = [
     PRIMARY KEY (team_id, number)
   ) WITHOUT ROWID;
   `,
+  // Anonymous replies to notes: each note carries what is kept of its reply token (a random secret that
+  // only its author's own DM holds), in its answer slot and then in `notes`; a thread's messages are kept
+  // with the note, never with a person. Answer slots grow by the reply check; see sealing.ts.
+  (db) => {
+    db.exec(`
+      CREATE TABLE answer_slots_new (
+        id INTEGER PRIMARY KEY,
+        round_id INTEGER NOT NULL REFERENCES rounds(id) ON DELETE CASCADE,
+        used INTEGER NOT NULL DEFAULT 0 CHECK (used IN (0, 1)),
+        body BLOB NOT NULL CHECK (length(body) = ${SLOT_BYTES})
+      );
+    `);
+    const insert = db.prepare<[number, number, number, Buffer]>(
+      'INSERT INTO answer_slots_new (id, round_id, used, body) VALUES (?, ?, ?, ?)',
+    );
+    // In key order, as rounds lay their slots out: the copy says no more than the original did.
+    const slots = db
+      .prepare<[], { id: number; round_id: number; used: number; body: Buffer }>(
+        'SELECT id, round_id, used, body FROM answer_slots ORDER BY id',
+      )
+      .all();
+    for (const row of slots) insert.run(row.id, row.round_id, row.used, upgradeLegacySlot(row.body));
+    db.exec(`
+      DROP TABLE answer_slots;
+      ALTER TABLE answer_slots_new RENAME TO answer_slots;
+      CREATE INDEX answer_slots_round ON answer_slots(round_id, used);
+
+      -- NULL for notes from before replies (nobody holds a token for them).
+      ALTER TABLE notes ADD COLUMN reply_check BLOB CHECK (reply_check IS NULL OR length(reply_check) = ${REPLY_CHECK_BYTES});
+      CREATE UNIQUE INDEX notes_reply_check ON notes(reply_check) WHERE reply_check IS NOT NULL;
+
+      -- A note's thread, in order. by_user: who answered for the team (their name is on the reply);
+      -- NULL: the note's author, who stays unknown. No time is kept.
+      CREATE TABLE note_replies (
+        round_id INTEGER NOT NULL,
+        note_id BLOB NOT NULL,
+        seq INTEGER NOT NULL,
+        by_user TEXT,
+        text TEXT NOT NULL CHECK (length(text) <= 500),
+        PRIMARY KEY (round_id, note_id, seq),
+        FOREIGN KEY (round_id, note_id) REFERENCES notes(round_id, id) ON DELETE CASCADE
+      ) WITHOUT ROWID;
+    `);
+  },
 ];

@@ -201,8 +201,11 @@ export function roundStore(db: Db) {
   const fillSlot = db.prepare<[Buffer, number]>('UPDATE answer_slots SET used = 1, body = ? WHERE id = ?');
   const rewriteSlot = db.prepare<[Buffer, number]>('UPDATE answer_slots SET body = ? WHERE id = ?');
   const dropSlots = db.prepare<[number]>('DELETE FROM answer_slots WHERE round_id = ?');
-  const insertNote = db.prepare<[number, Buffer, string]>(
-    'INSERT INTO notes (round_id, id, note) VALUES (?, ?, ?)',
+  const insertNote = db.prepare<[number, Buffer, string, Buffer | null]>(
+    'INSERT INTO notes (round_id, id, note, reply_check) VALUES (?, ?, ?, ?)',
+  );
+  const answeredBy = db.prepare<[number], { user_id: string }>(
+    'SELECT user_id FROM invites WHERE round_id = ? AND answered = 1 ORDER BY user_id',
   );
   const deleteUnanswered = db.prepare<[number, string]>(
     'DELETE FROM invites WHERE round_id = ? AND user_id = ? AND answered = 0',
@@ -215,7 +218,6 @@ export function roundStore(db: Db) {
     'SELECT id FROM rounds WHERE closed_at IS NOT NULL AND closed_at < ? ORDER BY id',
   );
   const deleteRound = db.prepare<[number]>('DELETE FROM rounds WHERE id = ?');
-  const notes = db.prepare<[number], { note: string }>('SELECT note FROM notes WHERE round_id = ?');
   // A team's history in one query: each closed round with its counts and its stored distributions,
   // so a lead's digest of 200 teams runs 200 queries.
   const closedHistory = db.prepare<[number, number], ClosedRow>(
@@ -321,9 +323,11 @@ export function roundStore(db: Db) {
       )
         return false;
       // Under random keys, inserted in key order: the file lays the notes out in an order that says nothing.
-      const notes = answers.flatMap(({ note }) => (note === null ? [] : [{ key: randomBytes(16), note }]));
+      const notes = answers.flatMap(({ note, replyCheck }) =>
+        note === null ? [] : [{ key: randomBytes(16), note, replyCheck }],
+      );
       for (const n of notes.sort((a, b) => Buffer.compare(a.key, b.key)))
-        insertNote.run(roundId, n.key, n.note);
+        insertNote.run(roundId, n.key, n.note, n.replyCheck);
       dropSlots.run(roundId);
       return true;
     }),
@@ -351,17 +355,25 @@ export function roundStore(db: Db) {
      * Stores one answer in a free slot of the round and marks the invite answered, in one transaction.
      * Below the round's threshold the answer is sealed under `key` (the round key the check-in brought
      * back); the answer that reaches the threshold opens all of them, so from then on they are stored
-     * open. Returns false (and stores nothing) when the invite was already answered.
+     * open. `replyCheck`: what is kept of the note's reply secret (see sealing.ts). Returns false (and
+     * stores nothing) when the invite was already answered.
      */
     recordResponse: db.transaction(
-      (roundId: number, userId: string, answers: Answers, note: string | null, key: Buffer | null = null) => {
+      (
+        roundId: number,
+        userId: string,
+        answers: Answers,
+        note: string | null,
+        key: Buffer | null = null,
+        replyCheck: Buffer | null = null,
+      ) => {
         const r = byId.get(roundId);
         const free = freeSlot.get(roundId);
         if (!r || !free) return false;
         const open = r.answers_open === 1;
         if (!open && key === null) throw new Error('a sealed round needs its key to store an answer');
         if (markAnswered.run(roundId, userId).changes !== 1) return false;
-        const answer = { answers, note };
+        const answer = { answers, note, replyCheck };
         fillSlot.run(open ? openSlot(answer) : sealAnswer(answer, key as Buffer), free.id);
         const { answered } = counts.get(roundId) as { answered: number };
         if (!open && meetsThreshold(answered, r.min_responses)) {
@@ -379,8 +391,6 @@ export function roundStore(db: Db) {
       const r = closedOne.get(roundId);
       return r && tallyOf(r);
     },
-    /** A closed, shown round's notes, in the random order they were stored in. */
-    notes: (roundId: number): string[] => notes.all(roundId).map((r) => r.note),
     /**
      * Takes an unanswered invite back (the person is away or unreachable): they count as not invited.
      * Returns the invite as it was, or undefined when there was none to take back (answered or absent).
@@ -391,6 +401,8 @@ export function roundStore(db: Db) {
       deleteUnanswered.run(roundId, userId);
       return toInvite(r);
     },
+    /** Everyone who answered the round (never which answer was whose). */
+    answeredBy: (roundId: number): string[] => answeredBy.all(roundId).map((r) => r.user_id),
     /** The person's unanswered invites in rounds still open. */
     openInvitesOf: (userId: string): Invite[] => openInvitesOf.all(userId).map(toInvite),
     /**

@@ -1,5 +1,6 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { type Answers, DIMENSIONS, NOTE_MAX_LENGTH, type Score } from '../domain/dimensions.ts';
+import { REPLY_SECRET_BYTES } from '../domain/ids.ts';
 
 /**
  * One answer as it sits in its slot: always SLOT_BYTES long, so filling a slot overwrites its bytes in
@@ -12,7 +13,9 @@ import { type Answers, DIMENSIONS, NOTE_MAX_LENGTH, type Score } from '../domain
 
 /** A note is at most NOTE_MAX_LENGTH UTF-16 units, so at most three UTF-8 bytes each. */
 const NOTE_BYTES = NOTE_MAX_LENGTH * 3;
-const RECORD_BYTES = DIMENSIONS.length + 2 + NOTE_BYTES;
+/** What the database keeps of a note's reply token (see replyCheck), at the end of the record. */
+export const REPLY_CHECK_BYTES = 16;
+const RECORD_BYTES = DIMENSIONS.length + 2 + NOTE_BYTES + REPLY_CHECK_BYTES;
 const NONCE_BYTES = 12;
 const TAG_BYTES = 16;
 export const SLOT_BYTES = NONCE_BYTES + RECORD_BYTES + TAG_BYTES;
@@ -20,9 +23,19 @@ export const SLOT_BYTES = NONCE_BYTES + RECORD_BYTES + TAG_BYTES;
 const OPEN_MARKER = Buffer.from('teamhealth:1');
 export const KEY_BYTES = 32;
 
+/**
+ * Slots written before notes could be answered (migration 6) had no reply check: 16 bytes shorter.
+ * Their sealed ones cannot be rewritten without the round key, so the upgrade pads them with 16 random
+ * bytes and they are read with this layout; everything else was rewritten in the new one.
+ */
+const LEGACY_RECORD_BYTES = RECORD_BYTES - REPLY_CHECK_BYTES;
+export const LEGACY_SLOT_BYTES = SLOT_BYTES - REPLY_CHECK_BYTES;
+
 export interface Answer {
   answers: Answers;
   note: string | null;
+  /** What is kept of the note's reply token (null without a note, or from a slot written before replies). */
+  replyCheck: Buffer | null;
 }
 
 function encodeRecord(a: Answer): Buffer {
@@ -32,6 +45,9 @@ function encodeRecord(a: Answer): Buffer {
     }
   }
   if (a.note !== null && a.note.length > NOTE_MAX_LENGTH) throw new RangeError('note too long');
+  if (a.replyCheck !== null && (a.note === null || a.replyCheck.length !== REPLY_CHECK_BYTES)) {
+    throw new RangeError('a reply check belongs to a note');
+  }
   const record = Buffer.alloc(RECORD_BYTES);
   DIMENSIONS.forEach((d, i) => {
     record[i] = a.answers[d];
@@ -40,17 +56,22 @@ function encodeRecord(a: Answer): Buffer {
   if (note.length > NOTE_BYTES) throw new RangeError('note too long to store');
   record.writeUInt16BE(note.length, DIMENSIONS.length);
   note.copy(record, DIMENSIONS.length + 2);
+  a.replyCheck?.copy(record, RECORD_BYTES - REPLY_CHECK_BYTES);
   return record;
 }
 
+/** A record of either layout; a legacy one (shorter) has no reply check. */
 function decodeRecord(record: Buffer): Answer {
   const answers = Object.fromEntries(DIMENSIONS.map((d, i) => [d, record[i] as Score])) as Answers;
   for (const d of DIMENSIONS) {
     if (!(answers[d] >= 1 && answers[d] <= 5)) throw new RangeError('not an answer');
   }
   const length = record.readUInt16BE(DIMENSIONS.length);
+  if (length > NOTE_BYTES) throw new RangeError('not an answer');
   const note = record.subarray(DIMENSIONS.length + 2, DIMENSIONS.length + 2 + length).toString('utf8');
-  return { answers, note: length > 0 ? note : null };
+  const check = record.length === RECORD_BYTES ? record.subarray(RECORD_BYTES - REPLY_CHECK_BYTES) : null;
+  const replyCheck = length > 0 && check !== null && check.some((b) => b !== 0) ? Buffer.from(check) : null;
+  return { answers, note: length > 0 ? note : null, replyCheck };
 }
 
 export const fillerSlot = (): Buffer => randomBytes(SLOT_BYTES);
@@ -62,13 +83,12 @@ export function sealAnswer(a: Answer, key: Buffer): Buffer {
   return Buffer.concat([nonce, body, cipher.getAuthTag()]);
 }
 
-/** The answer in a sealed slot, or null when the slot is filler or sealed under another key. */
-export function unsealAnswer(slot: Buffer, key: Buffer): Answer | null {
+function unsealRecord(slot: Buffer, key: Buffer, recordBytes: number): Answer | null {
   try {
     const decipher = createDecipheriv('aes-256-gcm', key, slot.subarray(0, NONCE_BYTES));
-    decipher.setAuthTag(slot.subarray(NONCE_BYTES + RECORD_BYTES));
+    decipher.setAuthTag(slot.subarray(NONCE_BYTES + recordBytes, NONCE_BYTES + recordBytes + TAG_BYTES));
     const record = Buffer.concat([
-      decipher.update(slot.subarray(NONCE_BYTES, NONCE_BYTES + RECORD_BYTES)),
+      decipher.update(slot.subarray(NONCE_BYTES, NONCE_BYTES + recordBytes)),
       decipher.final(),
     ]);
     return decodeRecord(record);
@@ -76,6 +96,10 @@ export function unsealAnswer(slot: Buffer, key: Buffer): Answer | null {
     return null;
   }
 }
+
+/** The answer in a sealed slot (either layout), or null when the slot is filler or sealed under another key. */
+export const unsealAnswer = (slot: Buffer, key: Buffer): Answer | null =>
+  unsealRecord(slot, key, RECORD_BYTES) ?? unsealRecord(slot, key, LEGACY_RECORD_BYTES);
 
 export function openSlot(a: Answer): Buffer {
   const slot = Buffer.alloc(SLOT_BYTES);
@@ -94,9 +118,30 @@ export function readOpenSlot(slot: Buffer): Answer | null {
   }
 }
 
+/**
+ * A slot as migration 6 leaves it: an open one rewritten in the new layout, any other (filler, or
+ * sealed under a key the database never held) padded with random bytes to the new size.
+ */
+export function upgradeLegacySlot(slot: Buffer): Buffer {
+  if (slot.length !== LEGACY_SLOT_BYTES) throw new RangeError('not a legacy slot');
+  if (slot.subarray(0, OPEN_MARKER.length).equals(OPEN_MARKER)) {
+    try {
+      return openSlot(decodeRecord(slot.subarray(NONCE_BYTES, NONCE_BYTES + LEGACY_RECORD_BYTES)));
+    } catch {
+      // Random filler that happens to start with the marker: padded like any other.
+    }
+  }
+  return Buffer.concat([slot, randomBytes(REPLY_CHECK_BYTES)]);
+}
+
 export const newRoundKey = (): Buffer => randomBytes(KEY_BYTES);
 
-/** What the database keeps of a round key: enough to recognise it, nothing to recover it. */
+export const newReplySecret = (): Buffer => randomBytes(REPLY_SECRET_BYTES);
+
+/**
+ * What the database keeps of a round key or a note's reply secret: enough to recognise it, nothing to
+ * recover it.
+ */
 export const keyCheck = (key: Buffer): Buffer => createHash('sha256').update(key).digest().subarray(0, 16);
 
 export const keyMatches = (key: Buffer, check: Buffer): boolean => {

@@ -3,7 +3,7 @@ import type { Answers } from '../domain/dimensions.ts';
 import { type CheckinToken, checkinToken } from '../domain/ids.ts';
 import { type CheckinForm, STALE_CHECKIN } from '../messages/checkin.ts';
 import type { Round } from '../store/rounds.ts';
-import { keyMatches } from '../store/sealing.ts';
+import { keyCheck, keyMatches, newReplySecret } from '../store/sealing.ts';
 import { readersOf } from './consent.ts';
 import { queueRecordedNotice } from './rounds.ts';
 
@@ -58,11 +58,17 @@ export function submitCheckin(
       return { ok: false, message: 'This check-in has closed, so the answer was not stored.' };
     }
     if (!invite.answered && !keyFits(s, round, token)) return { ok: false, message: STALE_CHECKIN };
-    if (invite.answered || !s.rounds.recordResponse(round.id, userId, answers, note, token.key)) {
+    // A note gets a reply secret: its check is stored with the note, the secret itself only in memory
+    // until the author's "recorded" DM carries it (see usecases/notes.ts).
+    const secret = note === null ? null : newReplySecret();
+    const check = secret && keyCheck(secret);
+    if (invite.answered || !s.rounds.recordResponse(round.id, userId, answers, note, token.key, check)) {
       return { ok: false, message: 'You have already answered this check-in; the first answer counts.' };
     }
     const team = s.teams.byId(round.teamId);
-    if (team) queueRecordedNotice(s, team, round.id, userId);
+    if (team && queueRecordedNotice(s, team, round.id, userId) && secret) {
+      s.replySecrets.remember(round.id, userId, secret);
+    }
     return { ok: true };
   })();
 }

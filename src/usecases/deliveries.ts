@@ -1,7 +1,8 @@
 import type { Services } from '../context.ts';
-import { parseDeliveryKey } from '../domain/delivery.ts';
-import { checkinToken } from '../domain/ids.ts';
+import { type Delivery, parseDeliveryKey } from '../domain/delivery.ts';
+import { checkinToken, replyToken } from '../domain/ids.ts';
 import { closedMessage, withCheckinToken } from '../messages/checkin.ts';
+import { withReplyButton } from '../messages/notes.ts';
 import type { FailedDelivery, OutboxCounts, OutboxRow } from '../store/outbox.ts';
 import { mayInTheApp } from './access.ts';
 import { queueAwayNotice } from './away.ts';
@@ -11,6 +12,7 @@ import { rekeyUnseenRound } from './roundKey.ts';
 
 /** A check-in DM went out: remember where, so its updates and reminder find it. */
 export function recordSent(s: Services, row: OutboxRow, result: Record<string, unknown>): void {
+  forgetReplySecret(s, row);
   if (row.effect?.kind !== 'invite') return;
   const { roundId, userId } = row.effect;
   if (typeof result.channel !== 'string' || typeof result.ts !== 'string') return;
@@ -31,10 +33,17 @@ export function recordSent(s: Services, row: OutboxRow, result: Record<string, u
  * so they are skipped from now on; a check-in that never reached its person does not count them.
  */
 export function recordFailed(s: Services, row: OutboxRow, error: string, unreachable: boolean): void {
+  forgetReplySecret(s, row);
   const effect = row.effect;
   if (!effect) return;
   if (unreachable) s.teams.markUnreachable(effect.userId, error);
   if (effect.kind === 'invite' || unreachable) s.rounds.removeUnanswered(effect.roundId, effect.userId);
+}
+
+/** A "recorded" DM went (or failed for good): the reply secret it carried is in no one's memory any more. */
+function forgetReplySecret(s: Services, row: OutboxRow): void {
+  const d = parseDeliveryKey(row.key);
+  if (d?.kind === 'recorded') s.replySecrets.forget(d.roundId, d.userId);
 }
 
 /** How many of the latest failed deliveries `/teamhealth status` lists. */
@@ -62,7 +71,15 @@ export function deliveryStatus(s: Services, caller: string): DeliveryStatus {
  */
 export function prepareDelivery(s: Services, row: OutboxRow): Record<string, unknown> | null {
   const d = parseDeliveryKey(row.key);
-  if (!d || (d.kind !== 'invite' && d.kind !== 'reminder' && d.kind !== 'recorded' && d.kind !== 'away')) {
+  const payload = d ? withRoundKey(s, row, d) : row.payload;
+  if (d?.kind !== 'recorded' || payload === null) return payload;
+  // The author of a note gets the button to its thread, its secret from memory (see usecases/notes.ts).
+  const secret = s.replySecrets.get(d.roundId, d.userId);
+  return secret ? withReplyButton(payload, replyToken({ roundId: d.roundId, secret })) : payload;
+}
+
+function withRoundKey(s: Services, row: OutboxRow, d: Delivery): Record<string, unknown> | null {
+  if (d.kind !== 'invite' && d.kind !== 'reminder' && d.kind !== 'recorded' && d.kind !== 'away') {
     return row.payload;
   }
   const round = s.rounds.byId(d.roundId);

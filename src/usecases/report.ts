@@ -1,6 +1,7 @@
 import { randomInt } from 'node:crypto';
 import type { Services } from '../context.ts';
 import { assessTeam, HISTORY_ROUNDS } from '../domain/health.ts';
+import type { Note } from '../domain/notes.ts';
 import { summarize } from '../domain/summary.ts';
 import type { RoundTally } from '../domain/tally.ts';
 import { reportActionBlocks, withBlocks } from '../messages/actions.ts';
@@ -23,14 +24,14 @@ export function teamReport(s: Services, team: Team): Message | null {
   const history = s.rounds.closedTallies(team.id, HISTORY_ROUNDS);
   const current = history.at(-1);
   if (!current) return null;
-  return roundReport(team, history, s.rounds.notes(current.roundId), cryptoRandom);
+  return roundReport(team, history, s.notes.forRound(current.roundId), cryptoRandom);
 }
 
 /** The report of the last round of `history` (closed rounds, oldest first; not empty) and its notes. */
 export function roundReport(
   team: { slug: string; managerId: string },
   history: readonly RoundTally[],
-  notes: readonly string[],
+  notes: readonly Note[],
   random: () => number,
 ): Message {
   const current = history.at(-1) as RoundTally;

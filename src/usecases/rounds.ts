@@ -152,16 +152,17 @@ export function refreshLiveCounts(s: Services, now: Date): number {
   return refreshed;
 }
 
-/** After an answer is stored: the invite DM now says it was recorded (no answers repeated). */
-export function queueRecordedNotice(s: Services, team: Team, roundId: number, userId: string): void {
+/** After an answer is stored: the invite DM now says it was recorded. False when there is no DM to update. */
+export function queueRecordedNotice(s: Services, team: Team, roundId: number, userId: string): boolean {
   const invite = s.rounds.invite(roundId, userId);
-  if (!invite?.dmChannel || !invite.dmTs) return;
+  if (!invite?.dmChannel || !invite.dmTs) return false;
   s.outbox.enqueue(deliveryKey({ kind: 'recorded', roundId, userId }), 'chat.update', {
     channel: invite.dmChannel,
     ts: invite.dmTs,
     ...recordedMessage(team.slug),
   });
   s.kick();
+  return true;
 }
 
 /** The scheduled slot a team's round should open for now, if any is due. */

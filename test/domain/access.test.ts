@@ -21,6 +21,7 @@ const TEAM_TABLE: Record<TeamAction, readonly Who[]> = {
   see_live_count: ['manager', 'lead', 'admin'],
   archive: ['manager', 'admin'],
   act: ['manager', 'lead', 'admin'],
+  answer_notes: ['manager', 'lead', 'admin'],
 };
 
 const APP_TABLE: Record<AppAction, readonly Who[]> = {

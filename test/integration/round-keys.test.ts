@@ -113,6 +113,11 @@ describe('round keys across a restart', () => {
     const tally = s3.rounds.tally(roundId);
     expect(tally).toMatchObject({ shown: true, responded: 5, invited: 6 });
     expect(tally?.distributions.energy).toEqual([0, 5, 0, 0, 0]);
-    expect(s3.rounds.notes(roundId).sort()).toEqual(MEMBERS.slice(0, 5).map((u) => `from ${u}`));
+    expect(
+      s3.notes
+        .forRound(roundId)
+        .map((n) => n.text)
+        .sort(),
+    ).toEqual(MEMBERS.slice(0, 5).map((u) => `from ${u}`));
   });
 });

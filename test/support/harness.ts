@@ -39,6 +39,17 @@ export interface TestApp {
    * value, when given), as Slack sends the press; resolves to the ephemeral answer, if one came.
    */
   press(userId: string, actionId: string, value?: string): Promise<{ status: number; reply: string | null }>;
+  /**
+   * The user presses a button that opens a modal, in any message the app sent or updated in their DM
+   * (the latest that has one with this action id and, when given, value); resolves to the modal.
+   */
+  openModal(userId: string, actionId: string, value?: string): Promise<Record<string, unknown>>;
+  /** Submits a modal as the user, with the view's own callback id and metadata; resolves to Slack's answer. */
+  submitModal(
+    userId: string,
+    view: Record<string, unknown>,
+    values: Record<string, Record<string, object>>,
+  ): Promise<{ status: number; json: unknown }>;
   /** The person presses Join in the DM asking them to join the team; resolves once they are a member. */
   join(userId: string, slug: string): Promise<void>;
   /**
@@ -52,18 +63,37 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** A button in a message's blocks, by its action id. */
-function buttonIn(
+type ButtonElement = { action_id?: string; value?: string };
+
+/** The buttons in a message's blocks with this action id (in actions blocks and as section accessories). */
+export function buttonsIn(
   body: Record<string, unknown>,
   actionId: string,
-): { value: string; blockId: string } | undefined {
-  for (const block of (body.blocks ?? []) as Array<{ block_id?: string; elements?: unknown[] }>) {
-    for (const el of (block.elements ?? []) as Array<{ action_id?: string; value?: string }>) {
-      if (el.action_id === actionId) return { value: String(el.value ?? ''), blockId: block.block_id ?? '' };
+): Array<{ value: string; blockId: string }> {
+  const found: Array<{ value: string; blockId: string }> = [];
+  for (const block of (body.blocks ?? []) as Array<{
+    block_id?: string;
+    elements?: ButtonElement[];
+    accessory?: ButtonElement;
+  }>) {
+    for (const el of [...(block.elements ?? []), ...(block.accessory ? [block.accessory] : [])]) {
+      if (el.action_id === actionId)
+        found.push({ value: String(el.value ?? ''), blockId: block.block_id ?? '' });
     }
   }
-  return undefined;
+  return found;
 }
+
+const buttonIn = (body: Record<string, unknown>, actionId: string) => buttonsIn(body, actionId)[0];
+
+/** Every message the app posted to the user's DM or updated there, in order. */
+export const dmMessagesTo = (fake: FakeSlack, userId: string) =>
+  fake.calls.filter(
+    (c) =>
+      (c.method === 'chat.postMessage' || c.method === 'chat.update') &&
+      !c.failed &&
+      [userId, `D${userId}`].includes(String(c.body.channel)),
+  );
 
 /** What a person reads in a message: its fallback text and every text in its blocks. */
 export function messageText(body: Record<string, unknown>): string {
@@ -243,6 +273,30 @@ export async function startTestApp(
       await app.drain();
       const reply = fake.calls.find((c) => c.responseUrlId === id);
       return { status: res.status, reply: reply ? messageText(reply.body) : null };
+    },
+    async openModal(userId, actionId, value) {
+      await app.drain();
+      const button = dmMessagesTo(fake, userId)
+        .reverse()
+        .flatMap((c) => buttonsIn(c.body, actionId))
+        .find((b) => value === undefined || b.value === value);
+      if (!button) throw new Error(`no message to ${userId} has a ${actionId} button`);
+      const before = fake.callsTo('views.open').length;
+      const payload = blockActionPayload({ userId, actionId, value: button.value, blockId: button.blockId });
+      const res = await postSigned(url, interactionBody(payload), { secret: SECRET });
+      if (res.status !== 200) throw new Error(`button press answered ${res.status}`);
+      const calls = await fake.waitFor((cs) => cs.filter((c) => c.method === 'views.open').length > before);
+      return calls.filter((c) => c.method === 'views.open').at(-1)?.body.view as Record<string, unknown>;
+    },
+    async submitModal(userId, view, values) {
+      const payload = viewSubmissionPayload({
+        userId,
+        callbackId: String(view.callback_id),
+        privateMetadata: String(view.private_metadata ?? ''),
+        values,
+      });
+      const res = await postSigned(url, interactionBody(payload), { secret: SECRET });
+      return { status: res.status, json: res.text === '' ? null : JSON.parse(res.text) };
     },
     async join(userId, slug) {
       const s = runtime.services;

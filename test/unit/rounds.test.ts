@@ -10,7 +10,9 @@ import type { Logger } from '../../src/log.ts';
 import { actionStore } from '../../src/store/actions.ts';
 import { openDatabase } from '../../src/store/db.ts';
 import { leadStore } from '../../src/store/leads.ts';
+import { noteStore } from '../../src/store/notes.ts';
 import { outboxStore } from '../../src/store/outbox.ts';
+import { ReplySecrets } from '../../src/store/replySecrets.ts';
 import { RoundKeys } from '../../src/store/roundKeys.ts';
 import { roundStore } from '../../src/store/rounds.ts';
 import { type Team, teamStore } from '../../src/store/teams.ts';
@@ -48,6 +50,8 @@ beforeEach(() => {
     leads: leadStore(db),
     actions: actionStore(db),
     keys: new RoundKeys(),
+    replySecrets: new ReplySecrets(),
+    notes: noteStore(db),
     log: silent,
     kick: () => {
       kicks++;

@@ -153,7 +153,11 @@ describe('privacy by construction', () => {
     rounds.recordResponse(round.id, 'U1', answers(4, 3, 2, 1), 'hello');
     const row = db.prepare('SELECT * FROM answer_slots').get() as Record<string, unknown>;
     expect(Object.keys(row).sort()).toEqual(['body', 'id', 'round_id', 'used'].sort());
-    expect(readOpenSlot(row.body as Buffer)).toEqual({ answers: answers(4, 3, 2, 1), note: 'hello' });
+    expect(readOpenSlot(row.body as Buffer)).toEqual({
+      answers: answers(4, 3, 2, 1),
+      note: 'hello',
+      replyCheck: null,
+    });
     expect((row.body as Buffer).length).toBe(SLOT_BYTES);
     expect((row.body as Buffer).includes('U1')).toBe(false);
   });
@@ -167,7 +171,7 @@ describe('roundStore.recordResponse', () => {
     expect(rounds.invite(round.id, 'U2')?.answered).toBe(false);
 
     expect(rounds.recordResponse(round.id, 'U1', answers(1), 'second')).toBe(false);
-    expect(usedSlots()).toEqual([{ answers: answers(4), note: 'first' }]);
+    expect(usedSlots()).toEqual([{ answers: answers(4), note: 'first', replyCheck: null }]);
     expect(rounds.counts(round.id)).toEqual({ invited: 2, answered: 1 });
   });
 

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { buildDigest } from '../../src/domain/digest.ts';
 import { assessTeam } from '../../src/domain/health.ts';
+import type { Note } from '../../src/domain/notes.ts';
 import type { RoundTally } from '../../src/domain/tally.ts';
 import { digestMessage, MAX_DIGEST_TEAMS } from '../../src/messages/digest.ts';
 import { PLAYBOOK_ACTION, playbookView } from '../../src/messages/insights.ts';
@@ -13,7 +14,9 @@ import { assertWithinSlackLimits } from '../support/blockLimits.ts';
 import { historyArb, tally } from '../support/history.ts';
 
 const MIN = 5;
-const NOTES = ['More focus time, please.', 'The release went well.'];
+const asNotes = (texts: readonly string[]): Note[] =>
+  texts.map((text, i) => ({ id: i.toString(16).padStart(32, '0'), text, replies: 0, repliable: true }));
+const NOTES = asNotes(['More focus time, please.', 'The release went well.']);
 
 const textOf = (b: Block): string =>
   b.type === 'section' ? (b.text?.text ?? '') : b.type === 'context' ? JSON.stringify(b.elements) : '';
@@ -195,12 +198,12 @@ describe('More ideas', () => {
 
 describe('a summary with more notes than one message holds', () => {
   it('is sent in parts of at most 50 blocks, every note exactly once, in order', () => {
-    // 300 notes of 500 characters: about 60 sections of notes, more than one message can carry.
+    // 300 notes of 500 characters: a section each, more than one message can carry.
     const notes = Array.from({ length: 300 }, (_, i) =>
       `note-${String(i).padStart(3, '0')} `.padEnd(500, 'z'),
     );
     const history = Array.from({ length: 3 }, (_, i) => tally(i + 1, Array(300).fill(4), { invited: 300 }));
-    const full = roundReport({ slug: 'huge', managerId: 'UM' }, history, notes, () => 0.5);
+    const full = roundReport({ slug: 'huge', managerId: 'UM' }, history, asNotes(notes), () => 0.5);
     const parts = inParts(full);
     expect(parts.length).toBeGreaterThan(1);
     for (const p of parts) {

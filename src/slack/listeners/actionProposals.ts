@@ -1,7 +1,5 @@
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
-import { z } from 'zod';
 import type { Services } from '../../context.ts';
-import { USER_ID } from '../../domain/ids.ts';
 import { errorMessage } from '../../log.ts';
 import {
   ACTION_BLOCK,
@@ -14,15 +12,7 @@ import {
 } from '../../messages/actions.ts';
 import { refusalMessage } from '../../messages/replies.ts';
 import { addAction } from '../../usecases/actions.ts';
-import { parseActionForm, parseProposal } from '../forms.ts';
-
-const Submission = z.object({
-  user: z.object({ id: z.string().regex(USER_ID) }),
-  view: z.object({
-    private_metadata: z.string(),
-    state: z.object({ values: z.record(z.string(), z.record(z.string(), z.unknown())) }),
-  }),
-});
+import { parseActionForm, parseProposal, ViewSubmission } from '../forms.ts';
 
 /** `We'll try: <Dimension>` under a summary's flags, one per suggestion: a modal to edit it, then the same use case as `action add`. */
 export function registerActionProposals(app: App, s: Services): void {
@@ -42,7 +32,7 @@ export function registerActionProposals(app: App, s: Services): void {
   });
 
   app.view(ACTION_CALLBACK, async ({ ack, body }) => {
-    const input = Submission.safeParse(body);
+    const input = ViewSubmission.safeParse(body);
     if (!input.success) {
       await ack({
         response_action: 'errors',
