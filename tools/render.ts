@@ -58,6 +58,8 @@ const EMOJI: Record<string, string> = {
   large_green_circle: '🟢',
   white_circle: '⚪',
   palm_tree: '🌴',
+  speech_balloon: '💬',
+  seedling: '🌱',
   warning: '⚠️',
   wave: '👋',
   tada: '🎉',

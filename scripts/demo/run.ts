@@ -15,7 +15,7 @@ import { type RecordedCall, startFakeSlack, type UploadedFile } from '../../tool
 import { type RenderOptions, renderMessage, renderModal, renderMrkdwn } from '../../tools/render.ts';
 import { MIN_RESPONSES, organisation, type Person, type Plan, plans, type TeamSpec, WEEKS } from './org.ts';
 import { Progress } from './progress.ts';
-import { findButton, SlackSide, until } from './slack.ts';
+import { findButton, obj, SlackSide, until } from './slack.ts';
 
 export interface DemoOutput extends NodeJS.WritableStream {
   isTTY?: boolean;
@@ -136,6 +136,10 @@ interface Spotlight {
 /** The week after which the recovering team's manager records an action, and what it is. */
 const ACTION_WEEK = 3;
 const RECOVERING_ACTION = 'no deploys or meetings after 4 pm; the on-call week is paid back with a day off';
+
+/** What the manager answers the followed member's note, and what its author answers back. */
+const NOTE_REPLY = 'Thank you for saying so. Let us look at the on-call rota together on Thursday.';
+const NOTE_ANSWER = 'Thanks. Two nights in a row is what hurts; a swap rule would help.';
 
 export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   const started = performance.now();
@@ -267,6 +271,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     const prompt = (p: Plan) => p.answers !== null && !p.late;
     const spot = pick((p) => prompt(p) && p.note !== null, prompt);
     const lateSpot = pick((p) => p.answers !== null && p.late);
+    // The member whose note the manager answers (whoever wrote one in the last round).
+    const author = pick((p) => p.answers !== null && p.note !== null);
     let reminder: RecordedCall | undefined;
     // The recovering team's manager acts on its low boundaries once round ACTION_WEEK closes.
     const recovering = org.teams.find((t) => t.persona === 'recovering') as TeamSpec;
@@ -352,6 +358,35 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       summary && findButton(summary.body, PLAYBOOK_ACTION)
         ? await slack.click(sliding.manager.id, summary, PLAYBOOK_ACTION)
         : undefined;
+    const noteThread = async (note: string, summaryDm: RecordedCall) => {
+      const manager = sliding.manager.id;
+      const replyModal = await slack.click(manager, summaryDm, 'note_reply', note.slice(0, 40));
+      await slack.send(manager, obj(replyModal?.body.view), NOTE_REPLY);
+      await drain(runtime);
+      const notice = fake.calls
+        .filter((c) => isDm(c, author.member.id) && String(c.body.text).includes('were answered'))
+        .at(-1);
+      const ownDm = fake.calls
+        .filter(
+          (c) =>
+            c.method === 'chat.update' && sentTo(c, author.member.id) && findButton(c.body, 'note_thread'),
+        )
+        .at(-1);
+      if (!ownDm) throw new Error(`demo: ${author.member.name}'s recorded DM has no Replies to your note`);
+      const authorModal = await slack.click(author.member.id, ownDm, 'note_thread');
+      await slack.send(author.member.id, obj(authorModal?.body.view), NOTE_ANSWER);
+      await drain(runtime);
+      const managerView = obj(
+        (await slack.click(manager, summaryDm, 'note_reply', note.slice(0, 40)))?.body.view,
+      );
+      const toManager = fake.calls
+        .filter((c) => isDm(c, manager) && String(c.body.text).includes('answered in its thread'))
+        .at(-1);
+      return { replyModal, notice, authorModal, toManager, managerView };
+    };
+    // The manager answers a note of the last round; its author reads the reply from the button on their
+    // own check-in DM, and answers back. Nobody is told who wrote the note.
+    const thread = author.plan.note && summary ? await noteThread(author.plan.note, summary) : undefined;
     const smallSummary = lastSummary(small);
     const digest = fake.calls
       .filter((c) => isDm(c, sliding.lead.id) && String(c.body.text).startsWith('Team-health digest'))
@@ -421,6 +456,32 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     print.message(smallSummary, `teamhealth → ${small.manager.name} (DM) · chat.postMessage`);
     print.chart(lastChartTo(small.manager.id), small.manager.name);
 
+    if (thread) {
+      const writer = author.member.name.split(' ')[0];
+      print.heading('NOTES', `${sliding.manager.name} answers a note; its author answers back, unnamed`);
+      print.text(
+        `${sliding.manager.name} presses *Reply* beside the note “${author.plan.note}” in the summary. The modal ` +
+          'shows the note and its thread, with one text input:',
+      );
+      print.modal(thread.replyModal);
+      print.text(
+        `${sliding.manager.name} writes “${NOTE_REPLY}” and sends it. Everyone who answered round ${WEEKS} gets ` +
+          `the same message under their own check-in DM, so it says nothing about who wrote which note. ${writer}'s:`,
+      );
+      print.message(
+        thread.notice,
+        `teamhealth → ${writer} (DM, in the thread of the check-in) · chat.postMessage`,
+      );
+      print.text(
+        `Only ${writer}'s own check-in DM has *Replies to your note* (its token is in that button alone; the ` +
+          `database keeps a hash of it beside the note, and no name). ${writer} opens it and answers:`,
+      );
+      print.modal(thread.authorModal);
+      print.message(thread.toManager, `teamhealth → ${sliding.manager.name} (DM) · chat.postMessage`);
+      print.text(`The thread as ${sliding.manager.name} now reads it, the author unnamed:`);
+      print.view(thread.managerView);
+    }
+
     print.heading('ACTION', `${recovering.manager.name}, manager of ${recovering.slug}`);
     print.text(
       `After round ${ACTION_WEEK}, with boundaries low, ${recovering.manager.name} records what the team will try:`,
@@ -465,13 +526,22 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       `The ${charts.length} charts the app uploaded (every manager’s, every round; every lead’s, every week), ` +
         `as PNG files: *${displayPath(chartsDir)}*`,
     );
-    print.text('Answers have no user id and no time, only a random key inside their round:');
+    const team = `(SELECT id FROM teams WHERE slug = '${sliding.slug}')`;
+    print.text(
+      'A closed round keeps its answers only as counts per score (when it was shown), with no user id and no time:',
+    );
     print.code(
-      `sqlite3 -header -column ${shown} "SELECT round_id, energy, boundaries, ownership, recognition, note FROM responses LIMIT 8"`,
+      `sqlite3 -header -column ${shown} "SELECT number AS round, tally FROM rounds WHERE team_id = ${team} ORDER BY number DESC LIMIT 4"`,
+    );
+    print.text(
+      "Its notes sit under random keys; a note's thread names only who answered for the team (the author's lines have none):",
+    );
+    print.code(
+      `sqlite3 -header -column ${shown} "SELECT n.note, r.seq, r.by_user, r.text FROM notes n LEFT JOIN note_replies r ON r.round_id = n.round_id AND r.note_id = n.id WHERE n.round_id = (SELECT max(id) FROM rounds WHERE team_id = ${team})"`,
     );
     print.text('Who was invited and whether they answered is kept apart, as a yes or no:');
     print.code(
-      `sqlite3 -header -column ${shown} "SELECT r.number AS round, count(*) AS invited, sum(i.answered) AS answered FROM rounds r JOIN invites i ON i.round_id = r.id WHERE r.team_id = (SELECT id FROM teams WHERE slug = '${sliding.slug}') GROUP BY r.id"`,
+      `sqlite3 -header -column ${shown} "SELECT r.number AS round, count(*) AS invited, sum(i.answered) AS answered FROM rounds r JOIN invites i ON i.round_id = r.id WHERE r.team_id = ${team} GROUP BY r.id"`,
     );
     print.text('Aggregates per round, under the same threshold as the app:');
     print.code(`DATABASE_PATH=${shown} npm run export -- --team ${sliding.slug} --format csv`);
@@ -574,7 +644,12 @@ class Printer {
 
   modal(call: RecordedCall | undefined): void {
     if (!call) throw new Error('demo: the fake Slack received no modal');
-    this.line(renderModal(call.body.view, this.r));
+    this.view(call.body.view);
+  }
+
+  /** A modal as the app showed or updated it. */
+  view(view: unknown): void {
+    this.line(renderModal(view, this.r));
     this.blank();
   }
 }

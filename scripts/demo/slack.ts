@@ -24,12 +24,16 @@ export async function until<T>(what: string, find: () => T | undefined, timeoutM
 }
 
 type Obj = Record<string, unknown>;
-const obj = (v: unknown): Obj => (v && typeof v === 'object' ? (v as Obj) : {});
+export const obj = (v: unknown): Obj => (v && typeof v === 'object' ? (v as Obj) : {});
 const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 
-/** A button in a message's blocks (in an actions block or beside a section), by its action id. */
-export function findButton(message: Obj, actionId: string): { value: string } | undefined {
+/**
+ * A button in a message's blocks (in an actions block or beside a section), by its action id; with
+ * `near`, the one in (or beside) the block whose text contains it.
+ */
+export function findButton(message: Obj, actionId: string, near?: string): { value: string } | undefined {
   for (const block of arr(message.blocks)) {
+    if (near !== undefined && !JSON.stringify(obj(block).text ?? '').includes(near)) continue;
     for (const el of [...arr(obj(block).elements), obj(block).accessory]) {
       const e = obj(el);
       if (e.type === 'button' && e.action_id === actionId) return { value: String(e.value ?? '') };
@@ -37,6 +41,9 @@ export function findButton(message: Obj, actionId: string): { value: string } | 
   }
   return undefined;
 }
+
+/** The buttons that open a modal; the others (away, join, decline, leave) change the DM itself. */
+const OPENS_A_MODAL = new Set(['checkin_open', 'playbook_open', 'note_reply', 'note_thread']);
 
 /** The check-in answers as the labels of the options picked in the modal the app sent. */
 export type Choices = Record<string, string>;
@@ -70,8 +77,13 @@ export class SlackSide {
    * a flag's "More ideas"), resolves to the `views.open` call the click made the app send (matched by
    * the click's trigger id).
    */
-  async click(userId: string, message: RecordedCall, actionId: string): Promise<RecordedCall | undefined> {
-    const button = findButton(message.body, actionId);
+  async click(
+    userId: string,
+    message: RecordedCall,
+    actionId: string,
+    near?: string,
+  ): Promise<RecordedCall | undefined> {
+    const button = findButton(message.body, actionId, near);
     if (!button) throw new Error(`demo: no ${actionId} button in the message`);
     const triggerId = newTriggerId();
     const payload = blockActionPayload({
@@ -84,8 +96,7 @@ export class SlackSide {
     });
     const res = await postSigned(this.url, interactionBody(payload), { secret: this.secret });
     if (res.status !== 200) throw new Error(`demo: a button click answered HTTP ${res.status}`);
-    // Only these open a modal; the others (away, join, decline, leave) change the DM itself.
-    if (actionId !== 'checkin_open' && actionId !== 'playbook_open') return undefined;
+    if (!OPENS_A_MODAL.has(actionId)) return undefined;
     return until(`the modal ${actionId} opens`, () =>
       this.fake.calls.find((c) => c.method === 'views.open' && c.body.trigger_id === triggerId),
     );
@@ -127,5 +138,27 @@ export class SlackSide {
     if (res.status !== 200 || res.text !== '') {
       throw new Error(`demo: the check-in was not accepted (HTTP ${res.status}): ${res.text}`);
     }
+  }
+
+  /** Types `text` into the modal's one text input and sends it; resolves to the view the app updated it to. */
+  async send(userId: string, view: Obj, text: string): Promise<Obj> {
+    const input = arr(view.blocks)
+      .map(obj)
+      .find((b) => b.type === 'input');
+    const blockId = String(input?.block_id ?? '');
+    const actionId = String(obj(input?.element).action_id ?? '');
+    const payload = viewSubmissionPayload({
+      userId,
+      callbackId: String(view.callback_id ?? ''),
+      privateMetadata: String(view.private_metadata ?? ''),
+      values: { [blockId]: { [actionId]: { type: 'plain_text_input', value: text } } },
+      blocks: arr(view.blocks),
+    });
+    const res = await postSigned(this.url, interactionBody(payload), { secret: this.secret });
+    const answer = obj(res.text === '' ? {} : JSON.parse(res.text));
+    if (res.status !== 200 || answer.response_action !== 'update') {
+      throw new Error(`demo: the app did not take "${text}" (HTTP ${res.status}): ${res.text}`);
+    }
+    return obj(answer.view);
   }
 }

@@ -53,6 +53,7 @@ describe('npm run demo', () => {
       'SET-UP ·',
       'MEMBER ·',
       'MANAGER ·',
+      'NOTES ·',
       'ACTION ·',
       'LEAD ·',
       'EVERYONE ·',
@@ -173,6 +174,18 @@ describe('npm run demo', () => {
     );
     expect(action).toMatch(/#1 · boundaries · no deploys[^\n]*· after round 3 · likely better/);
     expect(flat(between('━━ LEAD', '━━ EVERYONE'))).toContain('Trying #1 no deploys');
+  });
+
+  it('shows a note answered and its author answering back, unnamed', () => {
+    const flat = (t: string) => t.replace(/\n[│┃]\s*/g, ' ');
+    const notes = flat(between('━━ NOTES', '━━ ACTION'));
+    expect(notes).toContain('Your reply');
+    expect(notes).toContain(`answered notes from round 12 of ${sliding?.slug}`);
+    expect(notes).toContain(`@${sliding?.manager.name}: Thank you for saying so.`);
+    expect(notes).toContain("The note's author: Thanks. Two nights in a row is what hurts");
+    expect(notes).toContain('answered in its thread');
+    // The summary carries a Reply button beside each note.
+    expect(between('━━ MANAGER', '━━ NOTES')).toMatch(/▎ [^\n]+\n│ \[ Reply \]/);
   });
 
   it('prints the privacy statement everyone can ask for', () => {
