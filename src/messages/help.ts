@@ -39,6 +39,9 @@ export function privacyMessage(minResponses: number): Message {
       'so that you get one reminder at most and participation can be counted.',
     `• *Managers* see a round's scores, distributions and notes only when at least ${minResponses} people ` +
       'answered; below that, only how many answered. Notes are shown without names, in shuffled order.',
+    '• *A reply to your note* reaches you through a button only your own check-in DM has; everyone who ' +
+      'answered that round is told that notes were answered, so nobody learns whose note it was. Your ' +
+      'answers in the thread are shown without your name.',
     "• *A team's report* is visible to its manager, its lead and the app's admins. Members see only their own " +
       'participation and this statement.',
     '• *Leads* see each team they lead at the same threshold; totals across teams include only teams that are ' +
