@@ -203,6 +203,22 @@ describe('after the close', () => {
     );
   });
 
+  it('holds a thread of up to 40 messages, then says so instead of offering an input', async () => {
+    const s = app.runtime.services;
+    const [, noteId] = pagerRef().split('.');
+    const open = await app.openModal('UMGR', 'note_reply', pagerRef());
+    while (s.notes.thread(roundId, noteId ?? '').length < 40)
+      s.notes.addReply(roundId, noteId ?? '', 'UMGR', 'more');
+    expect(JSON.stringify((await app.submitModal('UMGR', open, reply('one more'))).json)).toContain(
+      'already has 40 messages',
+    );
+    const full = (await app.openModal('UMGR', 'note_reply', pagerRef())) as View;
+    expect(full.blocks.filter((b) => b.type === 'input')).toEqual([]);
+    expect(full.submit).toBeUndefined();
+    expect(modalText(full)).toContain('reached 40 messages');
+    expect(s.notes.thread(roundId, noteId ?? '')).toHaveLength(40);
+  });
+
   it('answers a forged or unknown token with a notice, never a thread', async () => {
     const forged = `${roundId}.${Buffer.alloc(16, 7).toString('base64url')}`;
     const view = await app.submitModal(
