@@ -1,4 +1,5 @@
 import type { Services } from '../context.ts';
+import { whoMay } from '../domain/access.ts';
 import { deliveryKey } from '../domain/delivery.ts';
 import { isUserId, type ReplyToken, replyToken } from '../domain/ids.ts';
 import { MAX_THREAD_MESSAGES, type Note, type NoteRef, noteRef } from '../domain/notes.ts';
@@ -17,7 +18,6 @@ import { mayOnTeam } from './access.ts';
 export type ThreadResult = { ok: true; thread: Thread } | { ok: false; message: string };
 
 const NOT_FOUND = 'That note is no longer kept (its round is past the retention period).';
-const NOT_ALLOWED = "Only the team's manager, its lead or an admin can read and answer its notes.";
 const THREAD_FULL = `This thread already has ${MAX_THREAD_MESSAGES} messages, as many as it can hold.`;
 
 interface Located {
@@ -43,7 +43,9 @@ function locateForTeam(s: Services, ref: NoteRef, userId: string): Located | str
   const team = round && s.teams.byId(round.teamId);
   const note = round && s.notes.byId(round.id, ref.noteId);
   if (!round || !team || !note) return NOT_FOUND;
-  if (!mayOnTeam(s, 'answer_notes', team, userId)) return NOT_ALLOWED;
+  if (!mayOnTeam(s, 'answer_notes', team, userId)) {
+    return `Only ${whoMay('answer_notes', team.slug)} can read and answer its notes.`;
+  }
   return { team, round, note };
 }
 

@@ -186,7 +186,7 @@ describe('after the close', () => {
     const view = await app.openModal('UMGR', 'note_reply', ref);
     // An outsider who got hold of the button's value sees a refusal, and their submission is refused too.
     const res = await app.submitModal('U3', view, reply('I am not the manager'));
-    expect(JSON.stringify(res.json)).toContain("Only the team's manager, its lead or an admin");
+    expect(JSON.stringify(res.json)).toContain('Only the manager of core, its lead or an admin can read');
     const copy = new Database(app.dbPath, { readonly: true });
     const n = copy.prepare('SELECT count(*) FROM note_replies').pluck().get();
     copy.close();
