@@ -1,5 +1,6 @@
 import type { Services } from '../context.ts';
 import { errorMessage } from '../log.ts';
+import { runAll, runInSlices, type SliceOptions, type Units } from '../slices.ts';
 import { scrubNow } from '../store/scrub.ts';
 import { queueDueDigests } from '../usecases/digest.ts';
 import { applyRetention } from '../usecases/retention.ts';
@@ -29,7 +30,7 @@ const emptyResult = (): TickResult => ({ opened: 0, reminded: 0, closed: 0, dige
  * The tick's work, one small unit at a time (a round closed, reminded or opened, a team checked): the
  * generator pauses after each, so a caller can give the event loop a turn between them.
  */
-function* tickUnits(s: Services, now: Date, result: TickResult): Generator<void> {
+function* tickUnits(s: Services, now: Date, result: TickResult): Units<void> {
   for (const round of s.rounds.dueClose(now)) {
     guarded(s, `closing round ${round.id}`, () => {
       if (closeRound(s, round, now)) result.closed++;
@@ -60,7 +61,12 @@ function* tickUnits(s: Services, now: Date, result: TickResult): Generator<void>
   // Closed or deleted rounds: empty the WAL, so no copy of the files keeps their rows in it.
   if (result.closed > 0 || result.deleted > 0) scrubNow(s.db, s.log);
   // After closing, so a digest due at the same minute already reads the rounds that just closed.
-  result.digests = queueDueDigests(s, now);
+  result.digests = yield* queueDueDigests(s, now);
+}
+
+/** The work until it ends, or until the database closes (shutdown): what is left is due at the next start. */
+function* whileOpen(s: Services, work: Units<void>): Units<void> {
+  while (s.db.open && !work.next().done) yield;
 }
 
 /**
@@ -69,17 +75,8 @@ function* tickUnits(s: Services, now: Date, result: TickResult): Generator<void>
  */
 export function tick(s: Services, now: Date): TickResult {
   const result = emptyResult();
-  for (const _ of tickUnits(s, now, result)) {
-    // All at once: tests and tools that want the whole tick done when it returns.
-  }
+  runAll(tickUnits(s, now, result));
   return result;
-}
-
-export interface SliceOptions {
-  /** How long the tick may hold the event loop before it lets other work (acks, deliveries) run. */
-  sliceMs?: number;
-  /** Milliseconds, for measuring a slice (injected in tests). */
-  clock?: () => number;
 }
 
 /**
@@ -87,16 +84,7 @@ export interface SliceOptions {
  * same minute, acknowledgements and modal opens still get their turn between them.
  */
 export async function tickInSlices(s: Services, now: Date, o: SliceOptions = {}): Promise<TickResult> {
-  const sliceMs = o.sliceMs ?? 20;
-  const clock = o.clock ?? (() => performance.now());
   const result = emptyResult();
-  let started = clock();
-  for (const _ of tickUnits(s, now, result)) {
-    // Stopped meanwhile (shutdown): what is left is due at the next start's tick.
-    if (!s.db.open) break;
-    if (clock() - started < sliceMs) continue;
-    await new Promise<void>((resolve) => setImmediate(resolve));
-    started = clock();
-  }
+  await runInSlices(whileOpen(s, tickUnits(s, now, result)), o);
   return result;
 }

@@ -40,6 +40,9 @@ export function leadStore(db: Db) {
   const markSent = db.prepare<[string, number]>(
     'INSERT OR IGNORE INTO digests_sent (lead_id, slot) VALUES (?, ?)',
   );
+  const wasSent = db.prepare<[string, number], { n: number }>(
+    'SELECT count(*) AS n FROM digests_sent WHERE lead_id = ? AND slot = ?',
+  );
   const pruneSent = db.prepare<[number]>('DELETE FROM digests_sent WHERE slot < ?');
 
   return {
@@ -60,6 +63,8 @@ export function leadStore(db: Db) {
     },
     /** True when this call recorded the digest for that slot, so it is queued exactly once. */
     markSent: (leadId: string, slot: Date): boolean => markSent.run(leadId, slot.getTime()).changes === 1,
+    /** Whether the digest for that slot was queued already (so it is not built again for nothing). */
+    wasSent: (leadId: string, slot: Date): boolean => (wasSent.get(leadId, slot.getTime())?.n ?? 0) > 0,
     /** Digest slots older than the cutoff can never be due again. */
     pruneSentBefore: (cutoff: Date): void => {
       pruneSent.run(cutoff.getTime());

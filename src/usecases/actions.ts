@@ -6,7 +6,7 @@ import {
   type JudgedAction,
   judgeEffect,
 } from '../domain/effect.ts';
-import { HISTORY_ROUNDS } from '../domain/health.ts';
+import type { RoundTally } from '../domain/tally.ts';
 import type { Team } from '../store/teams.ts';
 import { mayOnTeam, teamFor } from './access.ts';
 import type { Refused } from './teams.ts';
@@ -97,18 +97,8 @@ export function listActions(s: Services, caller: string, slug: string | null): L
   return { ok: true, teams };
 }
 
-/** Each team's open actions and whether it needs one, by slug: for the lead's digest. */
-export function digestActions(s: Services, teams: readonly Team[]): Map<string, DigestActions> {
-  return new Map(
-    teams.map((team) => [
-      team.slug,
-      {
-        actions: openActions(s, team),
-        unattended: criticalWithoutAction(
-          s.rounds.closedTallies(team.id, HISTORY_ROUNDS),
-          s.actions.all(team.id),
-        ),
-      },
-    ]),
-  );
-}
+/** A team's open actions and whether it needs one, from its history (HISTORY_ROUNDS): for the lead's digest. */
+export const digestActionsOf = (s: Services, team: Team, history: readonly RoundTally[]): DigestActions => ({
+  actions: openActions(s, team),
+  unattended: criticalWithoutAction(history, s.actions.all(team.id)),
+});

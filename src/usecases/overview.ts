@@ -50,10 +50,10 @@ export interface Home {
   minResponses: number;
 }
 
-export function home(s: Services, userId: string, now: Date): Home {
+export async function home(s: Services, userId: string, now: Date): Promise<Home> {
   return {
     teams: standings(s, userId, now, true),
-    digest: s.teams.ledBy(userId).length > 0 ? leadDigest(s, userId) : null,
+    digest: s.teams.ledBy(userId).length > 0 ? await leadDigest(s, userId) : null,
     minResponses: s.config.minResponses,
   };
 }

@@ -31,7 +31,7 @@ function layerOf(file: string): Layer {
     if (['domain', 'store', 'messages', 'usecases', 'slack', 'jobs'].includes(top)) return top as Layer;
     throw new Error(`src/${top}/ is not a known layer: add it to the layer test`);
   }
-  if (top === 'config.ts' || top === 'log.ts' || top === 'timer.ts') return 'base';
+  if (top === 'config.ts' || top === 'log.ts' || top === 'timer.ts' || top === 'slices.ts') return 'base';
   // The Services bundle the use cases receive: config, logger and stores.
   if (top === 'context.ts') return 'store';
   return 'root';

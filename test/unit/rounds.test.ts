@@ -16,6 +16,7 @@ import { ReplySecrets } from '../../src/store/replySecrets.ts';
 import { RoundKeys } from '../../src/store/roundKeys.ts';
 import { roundStore } from '../../src/store/rounds.ts';
 import { type Team, teamStore } from '../../src/store/teams.ts';
+import { leadDigestMessage } from '../../src/usecases/digest.ts';
 import { closeRound, dueSlot, openRound } from '../../src/usecases/rounds.ts';
 
 const MINUTE = 60_000;
@@ -410,6 +411,29 @@ describe('rounds opened by hand', () => {
   });
 });
 
+/** A clock each look at which is 4 ms later: a 10 ms slice ends after a few units of work. */
+const steppingClock = (): (() => number) => {
+  let ms = 0;
+  return () => (ms += 4);
+};
+
+/** Other work that wants a turn of the event loop as often as it gets one; stop() says how many it got. */
+function otherWork(): { stop(): number } {
+  let turns = 0;
+  let running = true;
+  const other = (): void => {
+    turns++;
+    if (running) setImmediate(other);
+  };
+  setImmediate(other);
+  return {
+    stop: () => {
+      running = false;
+      return turns;
+    },
+  };
+}
+
 describe('the minute tick in slices', () => {
   it('does the same work as one tick, yet lets other work run between its slices', async () => {
     const created = at('2025-05-28T12:00:00Z');
@@ -417,23 +441,32 @@ describe('the minute tick in slices', () => {
       const t = s.teams.create(`team-${i}`, 'UMGR', 'Europe/Berlin', created);
       s.teams.addMembers(t.id, ['U1', 'U2', 'U3']);
     }
-    // Every look at the clock is 4 ms later: a 10 ms slice ends after a few units of work.
-    let ms = 0;
-    const clock = () => (ms += 4);
-    let turns = 0;
-    let running = true;
-    const other = (): void => {
-      turns++;
-      if (running) setImmediate(other);
-    };
-    setImmediate(other);
-    const result = await tickInSlices(s, at('2025-06-02T08:00:30Z'), { sliceMs: 10, clock });
-    running = false;
+    const other = otherWork();
+    const result = await tickInSlices(s, at('2025-06-02T08:00:30Z'), { sliceMs: 10, clock: steppingClock() });
+    const turns = other.stop();
     expect(result).toMatchObject({ opened: 30, reminded: 0, closed: 0 });
     expect(queued('invite:')).toHaveLength(90);
     // Other work got turns while the tick ran: at least one per slice of its 30 openings.
     expect(turns).toBeGreaterThanOrEqual(10);
     // And it is the same tick: nothing more is due at that minute.
     expect(tick(s, at('2025-06-02T08:00:30Z')).opened).toBe(0);
+  });
+});
+
+describe("a lead's digest in slices", () => {
+  it('is the same digest, yet lets other work run between its teams', async () => {
+    const created = at('2025-05-28T12:00:00Z');
+    for (let i = 0; i < 30; i++) {
+      const t = s.teams.create(`led-${i}`, 'UMGR', 'Europe/Berlin', created);
+      s.teams.setLead(t.id, 'ULEAD');
+    }
+    const other = otherWork();
+    const sliced = await leadDigestMessage(s, 'ULEAD', { sliceMs: 10, clock: steppingClock() });
+    const turns = other.stop();
+    expect(turns).toBeGreaterThanOrEqual(10);
+    // Built without a pause, it says the same.
+    expect(await leadDigestMessage(s, 'ULEAD', { sliceMs: Number.POSITIVE_INFINITY })).toEqual(sliced);
+    expect(sliced.text).toContain('30 teams');
+    expect(JSON.stringify(sliced.blocks)).toContain('led-29');
   });
 });

@@ -21,7 +21,10 @@ export function registerEvents(app: App, s: Services): void {
     // Only a real user id reaches the database or Slack; anything else is dropped here.
     if (event.tab !== 'home' || !isUserId(event.user)) return;
     try {
-      await client.views.publish({ user_id: event.user, view: homeView(home(s, event.user, new Date())) });
+      await client.views.publish({
+        user_id: event.user,
+        view: homeView(await home(s, event.user, new Date())),
+      });
     } catch (err) {
       s.log.warn(`home tab could not be published: ${errorMessage(err)}`);
     }
