@@ -17,6 +17,7 @@ import { ReplySecrets } from './store/replySecrets.ts';
 import { RoundKeys } from './store/roundKeys.ts';
 import { roundStore } from './store/rounds.ts';
 import { teamStore } from './store/teams.ts';
+import type { WalSync } from './store/walSync.ts';
 import { chartFor } from './usecases/charts.ts';
 import { prepareDelivery, recordFailed, recordSent } from './usecases/deliveries.ts';
 import { type MessageReader, recoverRoundKeys } from './usecases/roundKey.ts';
@@ -44,6 +45,8 @@ export interface RuntimeOptions {
   startup?: StartupOptions;
   /** Socket Mode's pong deadline and reconnect delay (Slack's SDK default when unset). */
   socketPingTimeoutMs?: number;
+  /** What makes committed answers durable before they are acknowledged (default: a sync of the WAL). */
+  walSync?: WalSync;
 }
 
 /**
@@ -86,6 +89,7 @@ export async function createServices(
     identity,
     ...(options.clock !== undefined && { clock: options.clock }),
     ...(options.socketPingTimeoutMs !== undefined && { socketPingTimeoutMs: options.socketPingTimeoutMs }),
+    ...(options.walSync !== undefined && { walSync: options.walSync }),
   });
   worker = new OutboxWorker({
     outbox: services.outbox,

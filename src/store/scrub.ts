@@ -1,7 +1,7 @@
 import { errorMessage, type Logger } from '../log.ts';
 import { backgroundTimer } from '../timer.ts';
 import type { Db } from './db.ts';
-import { queuedCommits } from './groupCommit.ts';
+import { commitsSettled } from './groupCommit.ts';
 
 /**
  * Empties the write-ahead log into the database file. Until then the WAL keeps each commit whole — an
@@ -72,30 +72,30 @@ export function scrubSoon(db: Db, log: Logger): void {
 }
 
 /**
- * The longest an emptying of the WAL after answers waits for answers already queued for their commit (a
- * burst keeps the loop busy for a few milliseconds; this only bounds a never-ending one).
+ * The longest an emptying of the WAL after answers waits for answers still waiting for their commit or
+ * its sync (a burst keeps them coming for a few milliseconds; this only bounds a never-ending one).
  */
 export const CHECKPOINT_MAX_WAIT_MS = 100;
 
-const afterAnswers = new WeakSet<Db>();
+/** The emptying asked for after answers and not yet run, per database. */
+const afterAnswers = new WeakMap<Db, object>();
 
 /**
  * After acknowledged answers: the commit that paired each with its invite leaves the WAL at once — one
- * checkpoint for the answers acknowledged together. Answers already queued for their commit go first
- * (their members wait for the acknowledgement, and the same checkpoint then empties the log of them too),
- * for at most CHECKPOINT_MAX_WAIT_MS.
+ * checkpoint for the answers acknowledged together. Answers still waiting for their commit or its sync
+ * go first (their members wait for the acknowledgement, a checkpoint would hold up the sync's callback,
+ * and the same checkpoint then empties the log of them too), for at most CHECKPOINT_MAX_WAIT_MS.
  */
 export function scrubAfterAnswer(db: Db, log: Logger): void {
   if (afterAnswers.has(db)) return;
-  afterAnswers.add(db);
-  const since = performance.now();
+  const request = {};
+  afterAnswers.set(db, request);
   const run = (): void => {
-    if (queuedCommits(db) > 0 && performance.now() - since < CHECKPOINT_MAX_WAIT_MS) {
-      setImmediate(run);
-      return;
-    }
+    if (afterAnswers.get(db) !== request) return;
     afterAnswers.delete(db);
+    cancel();
     scrubNow(db, log);
   };
-  setImmediate(run);
+  const cancel = backgroundTimer(run, CHECKPOINT_MAX_WAIT_MS);
+  setImmediate(() => void commitsSettled(db).then(() => setImmediate(run)));
 }

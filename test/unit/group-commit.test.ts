@@ -99,3 +99,107 @@ describe('groupCommit', () => {
     expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
   });
 });
+
+/** A sync the test holds: each call waits until the test releases or fails it. */
+function heldSync() {
+  const calls: Array<{ release: () => void; fail: (error: Error) => void }> = [];
+  const callWaiters: Array<{ n: number; resolve: () => void }> = [];
+  const sync = () =>
+    new Promise<void>((release, fail) => {
+      calls.push({ release, fail });
+      for (const w of callWaiters.filter((w) => calls.length >= w.n)) w.resolve();
+    });
+  /** Resolves once the sync has been called `n` times. */
+  const called = (n: number) =>
+    calls.length >= n ? Promise.resolve() : new Promise<void>((resolve) => callWaiters.push({ n, resolve }));
+  return { sync, calls, called };
+}
+
+/** Whether a promise has settled, without waiting for it. */
+function tracked<T>(p: Promise<T>): { settled: () => boolean; promise: Promise<T> } {
+  let done = false;
+  const promise = p.finally(() => {
+    done = true;
+  });
+  promise.catch(() => {});
+  return { settled: () => done, promise };
+}
+
+describe('groupCommit: durable before it settles', () => {
+  it('settles the units committed together only after one sync, which starts after their commit', async () => {
+    const held = heldSync();
+    const commit = groupCommit(db, { sync: held.sync });
+    const units = ['a', 'b', 'c'].map((k) => tracked(commit(insert(k))));
+    await held.called(1);
+    // Committed (another connection sees them) but not acknowledged: the sync has not finished.
+    expect(stored()).toEqual(['a', 'b', 'c']);
+    expect(units.map((u) => u.settled())).toEqual([false, false, false]);
+    held.calls[0]?.release();
+    expect(await Promise.all(units.map((u) => u.promise))).toEqual([1, 1, 1]);
+    expect(held.calls).toHaveLength(1);
+  });
+
+  it('commits without SQLite’s own fsync (synchronous = NORMAL) and sets FULL back for every other write', async () => {
+    const commit = groupCommit(db, { sync: async () => {} });
+    const during = await commit(() => db.pragma('synchronous', { simple: true }));
+    expect(during).toBe(1);
+    expect(db.pragma('synchronous', { simple: true })).toBe(2);
+  });
+
+  it('batches committed while a sync runs share the next sync, started only when the running one ends', async () => {
+    const held = heldSync();
+    const commit = groupCommit(db, { sync: held.sync });
+    const first = tracked(commit(insert('a')));
+    await held.called(1);
+    // Two more batches commit while the first sync is still running.
+    const second = tracked(commit(insert('b')));
+    await new Promise((r) => setImmediate(r));
+    const third = tracked(commit(insert('c')));
+    await new Promise((r) => setImmediate(r));
+    expect(stored()).toEqual(['a', 'b', 'c']);
+    expect(held.calls).toHaveLength(1);
+    held.calls[0]?.release();
+    expect(await first.promise).toBe(1);
+    await held.called(2);
+    expect([second.settled(), third.settled()]).toEqual([false, false]);
+    held.calls[1]?.release();
+    expect(await Promise.all([second.promise, third.promise])).toEqual([1, 1]);
+    expect(held.calls).toHaveLength(2);
+  });
+
+  it('rejects every unit of a batch whose sync failed: nothing settles as stored that was not made durable', async () => {
+    const held = heldSync();
+    const commit = groupCommit(db, { sync: held.sync });
+    const results = Promise.allSettled([
+      commit(insert('a')),
+      commit(() => {
+        throw new Error('refused');
+      }),
+    ]);
+    await held.called(1);
+    held.calls[0]?.fail(new Error('EIO: the disk said no'));
+    const [stored1, refused] = await results;
+    expect(stored1.status).toBe('rejected');
+    expect(String((stored1 as PromiseRejectedResult).reason)).toContain('EIO');
+    // A unit that threw keeps its own error.
+    expect(String((refused as PromiseRejectedResult).reason)).toContain('refused');
+    // The next batch gets a sync of its own.
+    const next = commit(insert('b'));
+    await held.called(2);
+    held.calls[1]?.release();
+    expect(await next).toBe(1);
+  });
+
+  it('syncs the real write-ahead log by default, and needs no sync in memory', async () => {
+    expect(await groupCommit(db)(insert('a'))).toBe(1);
+    const memory = openDatabase(':memory:');
+    try {
+      memory.exec('CREATE TABLE t (k TEXT PRIMARY KEY)');
+      const commit = groupCommit(memory);
+      expect(await commit(() => memory.prepare('INSERT INTO t (k) VALUES (?)').run('m').changes)).toBe(1);
+      expect(memory.pragma('synchronous', { simple: true })).toBe(2);
+    } finally {
+      memory.close();
+    }
+  });
+});

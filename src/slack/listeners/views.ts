@@ -7,6 +7,7 @@ import { errorMessage } from '../../log.ts';
 import { CHECKIN_CALLBACK } from '../../messages/checkin.ts';
 import { groupCommit } from '../../store/groupCommit.ts';
 import { scrubAfterAnswer } from '../../store/scrub.ts';
+import type { WalSync } from '../../store/walSync.ts';
 import { type SubmitOutcome, submitCheckin } from '../../usecases/checkin.ts';
 import { parseAnswers } from '../forms.ts';
 
@@ -20,9 +21,11 @@ const Submission = z.object({
   }),
 });
 
-export function registerViews(app: App, s: Services): void {
-  // Submissions arriving together (a team answering after stand-up) share one commit and its fsync.
-  const commit = groupCommit(s.db);
+/** `sync`: what makes committed answers durable (default: an asynchronous sync of the write-ahead log). */
+export function registerViews(app: App, s: Services, sync?: WalSync): void {
+  // Submissions arriving together (a team answering after stand-up) share one commit and its sync; the
+  // sync runs off the event loop, and batches committed meanwhile share the next one.
+  const commit = groupCommit(s.db, sync ? { sync } : {});
   app.view(CHECKIN_CALLBACK, async ({ ack, body }) => {
     const input = Submission.safeParse(body);
     if (!input.success) {
@@ -49,7 +52,8 @@ export function registerViews(app: App, s: Services): void {
       s.log.error(`a check-in could not be stored: ${errorMessage(err)}`);
       outcome = { ok: false, message: 'Your answer could not be stored just now. Please submit it again.' };
     }
-    // The answer is committed before Slack closes the modal: an acknowledged answer is never lost.
+    // The answer is committed and synced to disk before Slack closes the modal: an acknowledged answer
+    // survives a crash and a power cut. A sync that failed lands in the catch above: submit again.
     if (outcome.ok) {
       await ack();
       // The WAL pairs this answer with its invite, and its place in the file tells when it came: scrub both.

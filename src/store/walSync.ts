@@ -1,0 +1,48 @@
+import { constants } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import type { Db } from './db.ts';
+
+/** Makes everything written to the database's write-ahead log so far durable; rejects when it cannot. */
+export type WalSync = () => Promise<void>;
+
+/**
+ * An asynchronous `fdatasync` of the database's write-ahead log (`<file>-wal`) on libuv's thread pool:
+ * what SQLite's commit does under `synchronous = FULL`, without blocking the event loop. Null for a
+ * database without a write-ahead log (in memory, or a file system where WAL mode was refused).
+ *
+ * The log is opened afresh for each sync: an fsync covers the file, whichever descriptor asks, and SQLite
+ * takes no lock on the log (its locks are on the `-shm` file), so closing our descriptor releases nothing
+ * of SQLite's. The first sync also syncs the folder, as SQLite does on the first sync of a log it created,
+ * so the log's own name survives a power cut. A log that is gone because the database was closed meanwhile
+ * was checkpointed into the synced database file by that close: nothing is left to sync.
+ */
+export function walSync(db: Db): WalSync | null {
+  if (db.memory || db.pragma('journal_mode', { simple: true }) !== 'wal') return null;
+  const path = resolve(`${db.name}-wal`);
+  // Windows opens no folder to sync (nor does SQLite there).
+  let folderSynced = process.platform === 'win32';
+  return async () => {
+    let file: Awaited<ReturnType<typeof open>>;
+    try {
+      file = await open(path, constants.O_RDWR);
+    } catch (error) {
+      if (!db.open && (error as NodeJS.ErrnoException).code === 'ENOENT') return;
+      throw error;
+    }
+    try {
+      await file.datasync();
+    } finally {
+      await file.close();
+    }
+    if (!folderSynced) {
+      const folder = await open(dirname(path), constants.O_RDONLY);
+      try {
+        await folder.sync();
+      } finally {
+        await folder.close();
+      }
+      folderSynced = true;
+    }
+  };
+}
