@@ -17,7 +17,7 @@ import { ReplySecrets } from './store/replySecrets.ts';
 import { RoundKeys } from './store/roundKeys.ts';
 import { roundStore } from './store/rounds.ts';
 import { teamStore } from './store/teams.ts';
-import type { WalSync } from './store/walSync.ts';
+import { durability, type WalSync } from './store/walSync.ts';
 import { chartFor } from './usecases/charts.ts';
 import { prepareDelivery, recordFailed, recordSent } from './usecases/deliveries.ts';
 import { type MessageReader, recoverRoundKeys } from './usecases/roundKey.ts';
@@ -61,6 +61,8 @@ export async function createServices(
 ): Promise<Runtime> {
   const identity = await verifySlack(config, log, options.startup);
   const db = openDatabase(config.databasePath, { minResponses: config.minResponses });
+  // Answers and the outbox's bookkeeping are made durable by one asynchronous sync of the WAL at a time.
+  const durable = durability(db, options.walSync);
   let worker: OutboxWorker | undefined;
   const services: Services = {
     config,
@@ -89,7 +91,7 @@ export async function createServices(
     identity,
     ...(options.clock !== undefined && { clock: options.clock }),
     ...(options.socketPingTimeoutMs !== undefined && { socketPingTimeoutMs: options.socketPingTimeoutMs }),
-    ...(options.walSync !== undefined && { walSync: options.walSync }),
+    durability: durable,
   });
   worker = new OutboxWorker({
     outbox: services.outbox,
@@ -98,6 +100,7 @@ export async function createServices(
       timeoutMs: config.slackTimeoutMs,
     }),
     transaction: (fn) => db.transaction(fn)(),
+    durability: durable,
     log,
     budgets: config.slackBudgets,
     // Records DM ids on sent invites; marks deactivated people unreachable and takes their invite back.

@@ -1,6 +1,7 @@
 import { describeDelivery } from '../domain/delivery.ts';
 import { errorMessage, type Logger } from '../log.ts';
 import type { OutboxRow, OutboxStore } from '../store/outbox.ts';
+import type { Durability } from '../store/walSync.ts';
 import { realTimer, type Timer } from '../timer.ts';
 import { isFinalError } from './slackErrors.ts';
 
@@ -97,6 +98,12 @@ export interface OutboxWorkerOptions {
   slack: SlackApi;
   hooks: OutboxHooks;
   transaction: <T>(fn: () => T) => T;
+  /**
+   * How the worker's bookkeeping becomes durable without blocking the event loop: its writes commit
+   * relaxed, and it awaits one sync of the write-ahead log after claiming a row, before Slack hears of it
+   * (that sync also covers the previous delivery's record). Unset: every write commits with its own fsync.
+   */
+  durability?: Durability;
   log: Logger;
   clock?: () => Date;
   /** How the worker waits for its next look (budget or idle poll); tests pass the timer of their clock. */
@@ -183,11 +190,20 @@ export class OutboxWorker {
       paused.push(method);
       this.budgetWaitMs = Math.min(wait, this.budgetWaitMs ?? wait);
     }
-    const row = this.o.outbox.claimNext(new Date(now), paused);
+    const row = this.write(() => this.o.outbox.claimNext(new Date(now), paused));
     if (!row) return false;
+    try {
+      // The row is marked in flight on disk (and the previous delivery recorded) before Slack hears of
+      // it: after a power cut, at most this one is sent again.
+      await this.durable();
+    } catch (err) {
+      this.write(() => this.o.outbox.retry(row.id, new Date(now + NOT_READY_WAIT_MS), 'sync_failed', false));
+      throw err;
+    }
+    if (this.abandoned) return true;
     const payload = this.o.hooks.prepare ? this.o.hooks.prepare(row) : row.payload;
     if (payload === null) {
-      this.o.outbox.retry(row.id, new Date(now + NOT_READY_WAIT_MS), 'not_ready', false);
+      this.write(() => this.o.outbox.retry(row.id, new Date(now + NOT_READY_WAIT_MS), 'not_ready', false));
       return true;
     }
     this.pacers.get(row.method)?.take(now);
@@ -200,13 +216,15 @@ export class OutboxWorker {
     }
     if (this.abandoned) return true;
     try {
-      this.o.transaction(() => {
-        this.o.hooks.onSent(row, result);
-        this.o.outbox.complete(row.id);
-      });
+      this.write(() =>
+        this.o.transaction(() => {
+          this.o.hooks.onSent(row, result);
+          this.o.outbox.complete(row.id);
+        }),
+      );
     } catch (err) {
       // Slack has it: whatever the bookkeeping hook could not record, the delivery must not be sent again.
-      this.o.outbox.complete(row.id);
+      this.write(() => this.o.outbox.complete(row.id));
       this.o.log.error(
         `outbox: ${row.method} ${describeDelivery(row.key)} was sent, but recording it failed: ${errorMessage(err)}`,
       );
@@ -214,7 +232,20 @@ export class OutboxWorker {
     return true;
   }
 
+  /** A write of the worker's bookkeeping, made durable by the sync awaited before the next send. */
+  private write<T>(fn: () => T): T {
+    return this.o.durability ? this.o.durability.relaxed(fn) : fn();
+  }
+
+  private durable(): Promise<void> {
+    return this.o.durability ? this.o.durability.durable() : Promise.resolve();
+  }
+
   private handleError(row: OutboxRow, outcome: Outcome): void {
+    this.write(() => this.recordError(row, outcome));
+  }
+
+  private recordError(row: OutboxRow, outcome: Outcome): void {
     const now = this.clock().getTime();
     if (outcome.kind === 'rate_limited') {
       this.pausedUntil.set(row.method, now + outcome.retryAfterMs);

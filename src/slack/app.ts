@@ -1,7 +1,7 @@
 import { App, type Logger as BoltLogger, LogLevel } from '@slack/bolt';
 import type { Services } from '../context.ts';
 import { errorMessage, type Logger } from '../log.ts';
-import type { WalSync } from '../store/walSync.ts';
+import type { Durability } from '../store/walSync.ts';
 import { registerActionProposals } from './listeners/actionProposals.ts';
 import { registerActions } from './listeners/actions.ts';
 import { registerCommands } from './listeners/commands.ts';
@@ -45,8 +45,8 @@ export interface SlackAppOptions {
   clock?: () => number;
   /** Socket Mode's pong deadline and reconnect delay (Slack's SDK default, 5 s, when unset). */
   socketPingTimeoutMs?: number;
-  /** What makes committed answers durable (default: an asynchronous sync of the write-ahead log). */
-  walSync?: WalSync;
+  /** How answers are made durable before they are acknowledged (the app's one `durability(db)`). */
+  durability?: Durability;
 }
 
 export function createSlackApp(s: Services, o: SlackAppOptions): SlackApp {
@@ -92,7 +92,7 @@ export function createSlackApp(s: Services, o: SlackAppOptions): SlackApp {
   registerActions(app, s);
   registerActionProposals(app, s);
   registerConsent(app, s);
-  registerViews(app, s, o.walSync);
+  registerViews(app, s, o.durability);
   registerSetup(app, s);
   registerNotes(app, s);
   registerEvents(app, s);

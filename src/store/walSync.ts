@@ -46,3 +46,56 @@ export function walSync(db: Db): WalSync | null {
     }
   };
 }
+
+/**
+ * Writes that are durable without blocking the event loop: `relaxed(write)` runs `write` with its commits
+ * under `synchronous = NORMAL` (in WAL mode SQLite then skips the fsync at commit, the only one a commit
+ * does; checkpoints still sync the log before and the database file after) and sets `FULL` back for every
+ * other write; `durable()` resolves once everything committed before the call is on disk, by an
+ * asynchronous sync of the log. A caller awaits `durable()` before anything that relies on those writes
+ * (an acknowledgement, a message sent). At most one sync runs at a time: the calls made while one runs
+ * share the next, which starts when it ends (a sync already under way may have missed their writes).
+ */
+export interface Durability {
+  relaxed<T>(write: () => T): T;
+  durable(): Promise<void>;
+}
+
+/**
+ * The durability of `db`'s writes through `sync` (default: `walSync`). Without a write-ahead log there is
+ * nothing to sync: writes commit as every other write does (`FULL`) and `durable()` resolves at once.
+ */
+export function durability(db: Db, sync: WalSync | null = walSync(db)): Durability {
+  if (!sync) return { relaxed: (write) => write(), durable: () => Promise.resolve() };
+  let running: Promise<void> | null = null;
+  let next: Promise<void> | null = null;
+  let depth = 0;
+  const start = (): Promise<void> => {
+    const p = sync().finally(() => {
+      if (running === p) running = null;
+    });
+    running = p;
+    return p;
+  };
+  return {
+    relaxed: (write) => {
+      // Nested: the outermost call sets the mode and sets FULL back.
+      if (depth++ === 0) db.pragma('synchronous = NORMAL');
+      try {
+        return write();
+      } finally {
+        if (--depth === 0 && db.open) db.pragma('synchronous = FULL');
+      }
+    },
+    durable: () => {
+      if (!running) return start();
+      next ??= running
+        .catch(() => {})
+        .then(() => {
+          next = null;
+          return start();
+        });
+      return next;
+    },
+  };
+}

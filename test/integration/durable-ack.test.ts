@@ -3,39 +3,31 @@
 // one sync is test/unit/group-commit.test.ts.)
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../support/harness.ts';
+import { type HeldSync, heldSync } from '../support/heldSync.ts';
 
 const steady = { energy: 4, boundaries: 3, ownership: 5, recognition: 2 };
 
-/** The app's WAL sync, held by the test: each call waits until the test releases or fails it. */
-const syncs: Array<{ release: () => void; fail: (error: Error) => void }> = [];
-let onSync: (() => void) | undefined;
-/** Once set, every later sync finishes at once. */
-let releaseAll = false;
-const sync = () =>
-  new Promise<void>((release, fail) => {
-    if (releaseAll) return release();
-    syncs.push({ release, fail });
-    onSync?.();
-  });
-const firstSync = () =>
-  syncs.length > 0 ? Promise.resolve() : new Promise<void>((resolve) => (onSync = resolve));
+/** The app's WAL sync, held by the test. */
+let held: HeldSync;
 
 let app: TestApp;
 let roundId: number;
 
 beforeEach(async () => {
-  syncs.length = 0;
-  releaseAll = false;
-  app = await startTestApp({}, {}, { walSync: sync });
+  held = heldSync();
+  // The setup's own writes (the outbox's bookkeeping) are synced at once; the test holds the answers'.
+  held.releaseAll(true);
+  app = await startTestApp({}, {}, { walSync: held.sync });
   await app.command('UMGR', 'team create durable');
   await app.addMembers('UMGR', 'durable', '<@U01|u01> <@U02|u02> <@U03|u03>');
   await app.command('UMGR', 'checkin durable');
   await app.drain();
   const s = app.runtime.services;
   roundId = s.rounds.openFor(s.teams.bySlug('durable')?.id ?? -1)?.id ?? -1;
+  held.releaseAll(false);
 });
 afterEach(async () => {
-  for (const s of syncs) s.release();
+  held.releaseAll();
   await app.close();
 });
 
@@ -48,13 +40,12 @@ describe('acknowledging an answer', () => {
         return res;
       }),
     );
-    await firstSync();
+    await held.called(1);
     // Stored, and still not acknowledged: the sync has not finished.
     const answered = ['U01', 'U02'].filter((u) => app.runtime.services.rounds.invite(roundId, u)?.answered);
     expect(answered.length).toBeGreaterThan(0);
     expect(acked).toBe(0);
-    releaseAll = true;
-    syncs[0]?.release();
+    held.releaseAll();
     expect(await Promise.all(answers)).toEqual([
       { status: 200, json: null },
       { status: 200, json: null },
@@ -63,8 +54,8 @@ describe('acknowledging an answer', () => {
 
   it('tells the member to submit again when the sync fails', async () => {
     const answer = app.submit('U03', roundId, steady);
-    await firstSync();
-    syncs[0]?.fail(new Error('EIO: i/o error, fdatasync'));
+    await held.called(1);
+    held.calls[0]?.fail(new Error('EIO: i/o error, fdatasync'));
     const res = await answer;
     expect(res.status).toBe(200);
     expect(res.json).toMatchObject({ response_action: 'errors' });

@@ -5,6 +5,8 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type Db, openDatabase } from '../../src/store/db.ts';
 import { groupCommit } from '../../src/store/groupCommit.ts';
+import { durability } from '../../src/store/walSync.ts';
+import { heldSync } from '../support/heldSync.ts';
 
 let dir: string;
 let path: string;
@@ -100,21 +102,6 @@ describe('groupCommit', () => {
   });
 });
 
-/** A sync the test holds: each call waits until the test releases or fails it. */
-function heldSync() {
-  const calls: Array<{ release: () => void; fail: (error: Error) => void }> = [];
-  const callWaiters: Array<{ n: number; resolve: () => void }> = [];
-  const sync = () =>
-    new Promise<void>((release, fail) => {
-      calls.push({ release, fail });
-      for (const w of callWaiters.filter((w) => calls.length >= w.n)) w.resolve();
-    });
-  /** Resolves once the sync has been called `n` times. */
-  const called = (n: number) =>
-    calls.length >= n ? Promise.resolve() : new Promise<void>((resolve) => callWaiters.push({ n, resolve }));
-  return { sync, calls, called };
-}
-
 /** Whether a promise has settled, without waiting for it. */
 function tracked<T>(p: Promise<T>): { settled: () => boolean; promise: Promise<T> } {
   let done = false;
@@ -128,7 +115,7 @@ function tracked<T>(p: Promise<T>): { settled: () => boolean; promise: Promise<T
 describe('groupCommit: durable before it settles', () => {
   it('settles the units committed together only after one sync, which starts after their commit', async () => {
     const held = heldSync();
-    const commit = groupCommit(db, { sync: held.sync });
+    const commit = groupCommit(db, durability(db, held.sync));
     const units = ['a', 'b', 'c'].map((k) => tracked(commit(insert(k))));
     await held.called(1);
     // Committed (another connection sees them) but not acknowledged: the sync has not finished.
@@ -140,7 +127,10 @@ describe('groupCommit: durable before it settles', () => {
   });
 
   it('commits without SQLite’s own fsync (synchronous = NORMAL) and sets FULL back for every other write', async () => {
-    const commit = groupCommit(db, { sync: async () => {} });
+    const commit = groupCommit(
+      db,
+      durability(db, async () => {}),
+    );
     const during = await commit(() => db.pragma('synchronous', { simple: true }));
     expect(during).toBe(1);
     expect(db.pragma('synchronous', { simple: true })).toBe(2);
@@ -148,7 +138,7 @@ describe('groupCommit: durable before it settles', () => {
 
   it('batches committed while a sync runs share the next sync, started only when the running one ends', async () => {
     const held = heldSync();
-    const commit = groupCommit(db, { sync: held.sync });
+    const commit = groupCommit(db, durability(db, held.sync));
     const first = tracked(commit(insert('a')));
     await held.called(1);
     // Two more batches commit while the first sync is still running.
@@ -169,7 +159,7 @@ describe('groupCommit: durable before it settles', () => {
 
   it('rejects every unit of a batch whose sync failed: nothing settles as stored that was not made durable', async () => {
     const held = heldSync();
-    const commit = groupCommit(db, { sync: held.sync });
+    const commit = groupCommit(db, durability(db, held.sync));
     const results = Promise.allSettled([
       commit(insert('a')),
       commit(() => {

@@ -14,8 +14,10 @@ import {
 import type { Logger } from '../../src/log.ts';
 import { type Db, openDatabase } from '../../src/store/db.ts';
 import { type OutboxRow, type OutboxStore, outboxStore } from '../../src/store/outbox.ts';
+import { type Durability, durability } from '../../src/store/walSync.ts';
 import { realTimer, type Timer } from '../../src/timer.ts';
 import { type FakeSlack, startFakeSlack } from '../../tools/fakeSlack.ts';
+import { heldSync } from '../support/heldSync.ts';
 import { virtualClock } from '../support/virtualClock.ts';
 
 const silent: Logger = { debug() {}, info() {}, warn() {}, error() {} };
@@ -39,7 +41,9 @@ const hooks: OutboxHooks = {
   },
 };
 
-function worker(opts: { idleMs?: number; timer?: Timer; slack?: SlackApi } = {}): OutboxWorker {
+function worker(
+  opts: { idleMs?: number; timer?: Timer; slack?: SlackApi; durability?: Durability } = {},
+): OutboxWorker {
   const w = new OutboxWorker({
     outbox,
     slack: opts.slack ?? client,
@@ -49,6 +53,7 @@ function worker(opts: { idleMs?: number; timer?: Timer; slack?: SlackApi } = {})
     clock: () => new Date(now),
     idleMs: opts.idleMs ?? 20,
     ...(opts.timer && { timer: opts.timer }),
+    ...(opts.durability && { durability: opts.durability }),
   });
   workers.push(w);
   return w;
@@ -480,5 +485,62 @@ describe('classify', () => {
     fake.failNext('chat.postMessage', { error: 'cannot_dm_bot' });
     expect(await call()).toEqual({ kind: 'final', error: 'cannot_dm_bot' });
     expect(await call()).toBeNull();
+  });
+});
+
+describe('OutboxWorker durability', () => {
+  it('sends a row only once its claim is synced to disk, one sync a delivery, without blocking on commits', async () => {
+    outbox.enqueue('invite:1:U1', 'chat.postMessage', { channel: 'U1', text: 'hi U1' });
+    outbox.enqueue('invite:1:U2', 'chat.postMessage', { channel: 'U2', text: 'hi U2' });
+    const held = heldSync();
+    const modes: number[] = [];
+    const relaxed = durability(db, held.sync);
+    const w = worker({
+      durability: {
+        relaxed: (write) =>
+          relaxed.relaxed(() => {
+            modes.push(db.pragma('synchronous', { simple: true }) as number);
+            return write();
+          }),
+        durable: relaxed.durable,
+      },
+    });
+    w.start();
+    await held.called(1);
+    // Claimed, not yet on disk: Slack has heard nothing.
+    expect(outbox.counts().sending).toBe(1);
+    expect(fake.calls).toHaveLength(0);
+    held.calls[0]?.release();
+    await fake.waitFor((calls) => calls.length === 1);
+    // The next claim's sync also covers the first delivery's record; nothing else syncs.
+    await held.called(2);
+    expect(fake.calls).toHaveLength(1);
+    held.calls[1]?.release();
+    await fake.waitFor((calls) => calls.length === 2);
+    await waitUntil(() => outbox.counts().pending === 0 && outbox.counts().sending === 0);
+    expect(held.calls).toHaveLength(2);
+    expect(fake.dmsTo('U1')).toHaveLength(1);
+    expect(fake.dmsTo('U2')).toHaveLength(1);
+    // Every write of the worker commits without SQLite's fsync (NORMAL); FULL is back for everyone else.
+    expect(new Set(modes)).toEqual(new Set([1]));
+    expect(db.pragma('synchronous', { simple: true })).toBe(2);
+  });
+
+  it('sends nothing when the sync of a claim fails, and tries the row again later', async () => {
+    outbox.enqueue('invite:1:U1', 'chat.postMessage', { channel: 'U1', text: 'hi U1' });
+    const held = heldSync();
+    const w = worker({ durability: durability(db, held.sync) });
+    w.start();
+    await held.called(1);
+    held.calls[0]?.fail(new Error('EIO: i/o error, fdatasync'));
+    await waitUntil(() => row('invite:1:U1')?.status === 'pending');
+    expect(row('invite:1:U1')).toMatchObject({ attempts: 0, last_error: 'sync_failed' });
+    expect(fake.calls).toHaveLength(0);
+    // Once due again (not before), it goes out after a good sync.
+    held.releaseAll();
+    now += 60_000;
+    w.kick();
+    await fake.waitFor((calls) => calls.length === 1);
+    expect(fake.dmsTo('U1')).toHaveLength(1);
   });
 });

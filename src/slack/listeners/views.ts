@@ -7,7 +7,7 @@ import { errorMessage } from '../../log.ts';
 import { CHECKIN_CALLBACK } from '../../messages/checkin.ts';
 import { groupCommit } from '../../store/groupCommit.ts';
 import { scrubAfterAnswer } from '../../store/scrub.ts';
-import type { WalSync } from '../../store/walSync.ts';
+import type { Durability } from '../../store/walSync.ts';
 import { type SubmitOutcome, submitCheckin } from '../../usecases/checkin.ts';
 import { parseAnswers } from '../forms.ts';
 
@@ -21,11 +21,11 @@ const Submission = z.object({
   }),
 });
 
-/** `sync`: what makes committed answers durable (default: an asynchronous sync of the write-ahead log). */
-export function registerViews(app: App, s: Services, sync?: WalSync): void {
+/** `durable`: how answers are made durable (default: an asynchronous sync of the write-ahead log). */
+export function registerViews(app: App, s: Services, durable?: Durability): void {
   // Submissions arriving together (a team answering after stand-up) share one commit and its sync; the
   // sync runs off the event loop, and batches committed meanwhile share the next one.
-  const commit = groupCommit(s.db, sync ? { sync } : {});
+  const commit = groupCommit(s.db, durable);
   app.view(CHECKIN_CALLBACK, async ({ ack, body }) => {
     const input = Submission.safeParse(body);
     if (!input.success) {
