@@ -7,6 +7,7 @@ import { marksUnreachable } from './jobs/slackErrors.ts';
 import { tick, tickInSlices } from './jobs/tick.ts';
 import { createLogger, errorMessage, type Logger } from './log.ts';
 import { createSlackApp } from './slack/app.ts';
+import { httpFetch } from './slack/httpFetch.ts';
 import { type StartupOptions, verifySlack } from './slack/startup.ts';
 import { actionStore } from './store/actions.ts';
 import { openDatabase } from './store/db.ts';
@@ -98,6 +99,7 @@ export async function createServices(
     slack: withChartUploads(slack.app.client as unknown as SlackApi, {
       chart: (payload) => chartFor(services, payload),
       timeoutMs: config.slackTimeoutMs,
+      fetch: httpFetch,
     }),
     transaction: (fn) => db.transaction(fn)(),
     durability: durable,

@@ -6,8 +6,11 @@ export interface ChartUploadOptions {
   chart: (payload: Record<string, unknown>) => Promise<ChartFile | null>;
   /** How long the upload of the bytes may take. */
   timeoutMs: number;
-  /** Sends the bytes; tests may pass their own (default: the global fetch). */
-  fetch?: typeof fetch;
+  /** Sends the bytes (default: the global fetch; the app passes node's http, see slack/httpFetch.ts). */
+  fetch?: (
+    url: string,
+    init: { method: string; headers: Record<string, string>; body: Uint8Array; signal: AbortSignal },
+  ) => Promise<{ ok: boolean; status: number; arrayBuffer(): Promise<ArrayBuffer> }>;
 }
 
 /**

@@ -2,6 +2,7 @@ import { App, type Logger as BoltLogger, LogLevel } from '@slack/bolt';
 import type { Services } from '../context.ts';
 import { errorMessage, type Logger } from '../log.ts';
 import type { Durability } from '../store/walSync.ts';
+import { httpFetch } from './httpFetch.ts';
 import { registerActionProposals } from './listeners/actionProposals.ts';
 import { registerActions } from './listeners/actions.ts';
 import { registerCommands } from './listeners/commands.ts';
@@ -57,6 +58,8 @@ export function createSlackApp(s: Services, o: SlackAppOptions): SlackApp {
     retryConfig: { retries: 0 },
     rejectRateLimitedCalls: true,
     timeout: config.slackTimeoutMs,
+    // Node's http, not undici's fetch: no WebAssembly parser to compile (see httpFetch).
+    fetch: httpFetch,
     ...(config.slackApiUrl ? { slackApiUrl: config.slackApiUrl } : {}),
   };
   const http =

@@ -5,6 +5,7 @@ import { webApi } from '@slack/bolt';
 import { z } from 'zod';
 import type { Config } from '../config.ts';
 import { errorMessage, type Logger } from '../log.ts';
+import { httpFetch } from './httpFetch.ts';
 
 /** Who the bot is, from auth.test. */
 export interface SlackIdentity {
@@ -126,6 +127,7 @@ export async function verifySlack(
     timeout: config.slackTimeoutMs,
     slackApiUrl: apiUrl,
     logLevel: webApi.LogLevel.ERROR,
+    fetch: httpFetch,
   };
   const bot = new webApi.WebClient(config.botToken, clientOptions);
   const auth = await untilAnswered(
