@@ -45,16 +45,21 @@ function countQueued(db: Db, n: number): void {
  *
  * The batch commits without blocking on the disk (`durability.relaxed`) and is then made durable by an
  * asynchronous sync of the write-ahead log (`durability.durable`): the event loop keeps running (it
- * acknowledges, receives the next answers) while the disk works, and batches that commit during one sync
- * share the next. A unit's promise settles only after the sync that covers its batch; if that sync fails,
- * every unit of the batch is rejected, so nothing is acknowledged that was not made durable.
+ * acknowledges, receives the next answers) while the disk works. The units that arrive while a batch
+ * waits for its sync commit together once it is done, and share the next sync — as many answers per
+ * commit as a blocking fsync would gather, without the block. A unit's promise settles only after the
+ * sync that covers its batch; if that sync fails, every unit of the batch is rejected, so nothing is
+ * acknowledged that was not made durable.
  */
 export function groupCommit(db: Db, durable: Durability = durability(db)): GroupCommit {
   let queue: Queued[] = [];
+  /** A batch of ours is waiting for its sync: the units arriving meanwhile wait to commit after it. */
+  let syncing = false;
 
   const flush = (): void => {
     const batch = queue;
     queue = [];
+    if (batch.length === 0) return;
     const settled: Settled[] = [];
     try {
       durable.relaxed(() =>
@@ -84,16 +89,24 @@ export function groupCommit(db: Db, durable: Durability = durability(db)): Group
         else item.resolve(s.value);
       });
     };
-    durable.durable().then(
-      () => settle(),
-      (error: unknown) => settle({ error }),
-    );
+    syncing = true;
+    durable
+      .durable()
+      .then(
+        () => settle(),
+        (error: unknown) => settle({ error }),
+      )
+      .finally(() => {
+        syncing = false;
+        // What arrived during the sync commits now, together, and shares the next sync.
+        if (queue.length > 0) setImmediate(flush);
+      });
   };
 
   return <T>(unit: () => T): Promise<T> =>
     new Promise<T>((resolve, reject) => {
       queue.push({ unit, resolve: resolve as (value: unknown) => void, reject });
       countQueued(db, 1);
-      if (queue.length === 1) setImmediate(flush);
+      if (queue.length === 1 && !syncing) setImmediate(flush);
     });
 }

@@ -136,25 +136,43 @@ describe('groupCommit: durable before it settles', () => {
     expect(db.pragma('synchronous', { simple: true })).toBe(2);
   });
 
-  it('batches committed while a sync runs share the next sync, started only when the running one ends', async () => {
+  it('units arriving while a batch waits for its sync commit together after it, and share the next sync', async () => {
     const held = heldSync();
     const commit = groupCommit(db, durability(db, held.sync));
     const first = tracked(commit(insert('a')));
     await held.called(1);
-    // Two more batches commit while the first sync is still running.
+    // Two more arrive, in different turns of the event loop, while the first batch's sync runs.
     const second = tracked(commit(insert('b')));
     await new Promise((r) => setImmediate(r));
     const third = tracked(commit(insert('c')));
     await new Promise((r) => setImmediate(r));
-    expect(stored()).toEqual(['a', 'b', 'c']);
-    expect(held.calls).toHaveLength(1);
+    expect(stored()).toEqual(['a']);
     held.calls[0]?.release();
     expect(await first.promise).toBe(1);
+    // Both committed once the first batch was durable, and made durable by one sync.
     await held.called(2);
+    expect(stored()).toEqual(['a', 'b', 'c']);
     expect([second.settled(), third.settled()]).toEqual([false, false]);
     held.calls[1]?.release();
     expect(await Promise.all([second.promise, third.promise])).toEqual([1, 1]);
     expect(held.calls).toHaveLength(2);
+  });
+
+  it('a sync of other writes running meanwhile (the outbox) covers no batch that commits after it began', async () => {
+    const held = heldSync();
+    const shared = durability(db, held.sync);
+    const commit = groupCommit(db, shared);
+    const other = shared.durable();
+    await held.called(1);
+    const unit = tracked(commit(insert('a')));
+    await new Promise((r) => setImmediate(r));
+    expect(stored()).toEqual(['a']);
+    held.calls[0]?.release();
+    await other;
+    await held.called(2);
+    expect(unit.settled()).toBe(false);
+    held.calls[1]?.release();
+    expect(await unit.promise).toBe(1);
   });
 
   it('rejects every unit of a batch whose sync failed: nothing settles as stored that was not made durable', async () => {
