@@ -44,10 +44,6 @@ function renderOptions(): ResvgRenderOptions {
 
 /** Renders an SVG to PNG bytes on libuv's thread pool, so the event loop (and every ack) keeps going. */
 export async function svgToPng(chart: ChartSvg): Promise<Buffer> {
-  // resvg allocates with mimalloc, which keeps a thread's freed pages until that thread allocates again:
-  // libuv's threads render a chart and go back to sleep, so each kept its ~17 MB for good (up to four of
-  // them). Purged at once, they go back to the system. Read when resvg loads; an operator's setting wins.
-  process.env.MIMALLOC_PURGE_DELAY ??= '0';
   const { renderAsync } = await import('@resvg/resvg-js');
   const image = await renderAsync(chart.svg, {
     ...renderOptions(),
