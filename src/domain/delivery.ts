@@ -6,14 +6,16 @@ import { USER_ID, USER_ID_IN_TEXT } from './ids.ts';
  */
 
 /** Deliveries to one person about one round. */
-export type PersonalKind = 'invite' | 'reminder' | 'recorded' | 'closed' | 'away' | 'replied';
+const PERSONAL_KINDS = ['invite', 'reminder', 'recorded', 'closed', 'away', 'replied'] as const;
+export type PersonalKind = (typeof PERSONAL_KINDS)[number];
 
 /**
  * Deliveries to or about one person's place on one team: join (the DM asking them to join), joined /
  * optout / left (that DM, or the welcome, updated after Join / Not my team / Leave this team), declined
  * (the person who added them is told they declined), added (the welcome after an admin added them).
  */
-export type MembershipKind = 'join' | 'joined' | 'optout' | 'declined' | 'added' | 'left';
+const MEMBERSHIP_KINDS = ['join', 'joined', 'optout', 'declined', 'added', 'left'] as const;
+export type MembershipKind = (typeof MEMBERSHIP_KINDS)[number];
 
 export type Delivery =
   /**
@@ -38,14 +40,7 @@ export type Delivery =
   /** To one who answers for the team in a note's thread (`userId`): the note's author answered. */
   | { kind: 'author_answered'; roundId: number; noteId: string; userId: string };
 
-const PERSONAL: ReadonlySet<string> = new Set<PersonalKind>([
-  'invite',
-  'reminder',
-  'recorded',
-  'closed',
-  'away',
-  'replied',
-]);
+const PERSONAL: ReadonlySet<string> = new Set<PersonalKind>(PERSONAL_KINDS);
 
 export const isPersonal = (d: Delivery): d is Extract<Delivery, { kind: PersonalKind }> =>
   PERSONAL.has(d.kind);
@@ -75,12 +70,13 @@ export function deliveryKey(d: Delivery): string {
 
 /** A user id inside a key (domain/ids.ts USER_ID without its anchors). */
 const USER = USER_ID.source.slice(1, -1);
-const PERSONAL_KEY = new RegExp(`^(invite|reminder|recorded|closed|away|replied):(\\d+):(${USER})$`);
+const PERSONAL_ALTERNATIVES = PERSONAL_KINDS.join('|');
+const PERSONAL_KEY = new RegExp(`^(${PERSONAL_ALTERNATIVES}):(\\d+):(${USER})$`);
 const SUMMARY_KEY = /^summary:(\d+)(?::(\d+))?$/;
 const DIGEST_KEY = new RegExp(`^digest:(${USER}):(\\d+)$`);
 const SETUP_KEY = /^setup:(\d+):([0-9a-f]+)$/;
-const FAILED_KEY = /^failed:(invite|reminder|recorded|closed|away|replied):(\d+):([0-9a-f]+)$/;
-const MEMBERSHIP_KEY = new RegExp(`^(join|joined|optout|declined|added|left):(\\d+):(${USER})$`);
+const FAILED_KEY = new RegExp(`^failed:(${PERSONAL_ALTERNATIVES}):(\\d+):([0-9a-f]+)$`);
+const MEMBERSHIP_KEY = new RegExp(`^(${MEMBERSHIP_KINDS.join('|')}):(\\d+):(${USER})$`);
 const CHART_KEY = /^chart:(\d+)$/;
 const DIGEST_CHART_KEY = new RegExp(`^digest-chart:(${USER}):(\\d+)$`);
 const AUTHOR_ANSWERED_KEY = new RegExp(`^author-answered:(\\d+):([0-9a-f]{32}):(${USER})$`);
@@ -111,18 +107,8 @@ export function parseDeliveryKey(key: string): Delivery | null {
 
 /** What `/teamhealth forget-me` takes back of what is still queued for (or about) the person. */
 export const FORGOTTEN_WITH_A_PERSON: readonly (PersonalKind | MembershipKind)[] = [
-  'invite',
-  'reminder',
-  'recorded',
-  'closed',
-  'away',
-  'replied',
-  'join',
-  'joined',
-  'optout',
-  'declined',
-  'added',
-  'left',
+  ...PERSONAL_KINDS,
+  ...MEMBERSHIP_KINDS,
 ];
 
 /** The round a delivery belongs to, if any. */
