@@ -61,16 +61,22 @@ async function drainUntilOnlyRetriesLeft(runtime: Runtime): Promise<void> {
   });
 }
 
+/** A first process, with a team of MEMBERS whose round it has just opened. */
+async function firstWithOpenRound(slug: string) {
+  dir = mkdtempSync(join(tmpdir(), 'teamhealth-keys-'));
+  fake = await startFakeSlack();
+  const first = await boot();
+  const s1 = first.services;
+  const team = s1.teams.create(slug, 'UMGR', 'UTC', new Date());
+  s1.teams.addMembers(team.id, MEMBERS);
+  const opened = openRound(s1, team, new Date());
+  if (!opened.ok) throw new Error(opened.reason);
+  return { first, s1, opened };
+}
+
 describe('round keys across a restart', () => {
   it('keeps sealed answers, reads the key back from a DM, resumes check-ins and opens the answers at the threshold', async () => {
-    dir = mkdtempSync(join(tmpdir(), 'teamhealth-keys-'));
-    fake = await startFakeSlack();
-    const first = await boot();
-    const s1 = first.services;
-    const team = s1.teams.create('keys', 'UMGR', 'UTC', new Date());
-    s1.teams.addMembers(team.id, MEMBERS);
-    const opened = openRound(s1, team, new Date());
-    if (!opened.ok) throw new Error(opened.reason);
+    const { first, opened } = await firstWithOpenRound('keys');
     const roundId = opened.round.id;
     // Half the check-ins go out before the "crash"; Slack fails the other half for now (they stay queued).
     for (const u of MEMBERS.slice(3)) fake.failForChannel(u, 'internal_error');
@@ -125,14 +131,7 @@ describe('round keys across a restart', () => {
 
 describe('a note reply secret across a restart', () => {
   it('is lost with the process when its DM had not gone out: the DM goes without the button, nothing on disk held it', async () => {
-    dir = mkdtempSync(join(tmpdir(), 'teamhealth-keys-'));
-    fake = await startFakeSlack();
-    const first = await boot();
-    const s1 = first.services;
-    const team = s1.teams.create('replies', 'UMGR', 'UTC', new Date());
-    s1.teams.addMembers(team.id, MEMBERS);
-    const opened = openRound(s1, team, new Date());
-    if (!opened.ok) throw new Error(opened.reason);
+    const { first, s1, opened } = await firstWithOpenRound('replies');
     await drainOutbox(first);
     const token = parseCheckinToken(checkinTokenIn(fake, 'U01', opened.round.id));
     if (!token) throw new Error('no token');
