@@ -9,13 +9,16 @@ import { CHART_FONT, type ChartSvg } from './chart.ts';
 export const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
 /**
- * Pixels per SVG unit: 1.5 keeps a chart sharp when Slack shows it large, down to 1 for a chart so tall
- * (a lead of a hundred teams) that more pixels would cost more to draw and upload than they add. Above
- * 1.5 the PNG encoding alone takes longer than a team's chart may (bench/cases/chart.ts).
+ * Pixels per SVG unit: up to 1.5, which keeps a chart sharp when Slack shows it large, but never wider
+ * than Slack's largest thumbnail (1,024 px wide): pixels past it are scaled away in every preview, and
+ * every pixel costs memory while the PNG is made (the picture, its copy and its encoding: about
+ * 12 bytes each). Down to 1 for a chart so tall (a lead of a hundred teams) that more pixels would cost
+ * more to draw and upload than they add.
  */
 export const chartScale = (c: Pick<ChartSvg, 'width' | 'height'>): number =>
-  Math.min(1.5, Math.max(1, Math.sqrt(MAX_PIXELS / (c.width * c.height))));
+  Math.max(1, Math.min(1.5, MAX_WIDTH / c.width, Math.sqrt(MAX_PIXELS / (c.width * c.height))));
 
+const MAX_WIDTH = 1024;
 const MAX_PIXELS = 1_200_000;
 
 let options: ResvgRenderOptions | undefined;

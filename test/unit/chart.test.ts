@@ -297,7 +297,16 @@ describe('PNG rendering', () => {
 
   it('renders a 200-team lead chart at one pixel per unit, the most a tall chart needs', () => {
     expect(chartScale({ width: 860, height: 118 + 200 * 16 + 12 })).toBe(1);
-    expect(chartScale(teamChartSvg(teamChart('t', history)))).toBe(1.5);
+    expect(chartScale({ width: 600, height: 300 })).toBe(1.5);
+    expect(CHART_ROUNDS).toBe(12);
+  });
+
+  it('draws no chart wider than Slack’s largest thumbnail, 1,024 pixels', async () => {
+    const team = teamChartSvg(teamChart('platform-api', history));
+    expect(team.width * 1.5).toBeGreaterThan(1024);
+    const png = await svgToPng(team);
+    expect(pngSize(png).width).toBe(1024);
+    expect(chartScale({ width: 860, height: 400 }) * 860).toBeCloseTo(1024);
     expect(CHART_ROUNDS).toBe(12);
   });
 });
