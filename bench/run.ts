@@ -460,6 +460,8 @@ function submissions(name: 'storm' | 'wave', runs: StormRun[], target: number, t
     appAckP99Ms: sp(runs.map((r) => r.appAckP99)),
     bareAckP99Ms: sp(runs.map((r) => r.bareAckP99)),
     answersPerSecond: sp(runs.map((r) => r.submissions / (r.appElapsedMs / 1000))),
+    appCpuMsPerSubmission: sp(runs.map((r) => r.appCpuMs)),
+    bareCpuMsPerSubmission: sp(runs.map((r) => r.bareCpuMs)),
   };
   rows.push(
     info(c, `${first.submissions} submissions, ${title}: p50 ack, teamhealth`, figures.appAckP50Ms, ' ms'),
@@ -468,6 +470,8 @@ function submissions(name: 'storm' | 'wave', runs: StormRun[], target: number, t
     info(c, 'p99 ack, bare Bolt app', figures.bareAckP99Ms, ' ms'),
     ratioRow(c, ratio, target),
     info(c, 'answers stored per second (teamhealth)', figures.answersPerSecond, '/s', 0),
+    info(c, 'CPU per submission, teamhealth (all threads)', figures.appCpuMsPerSubmission, ' ms', 2),
+    info(c, 'CPU per submission, bare Bolt app', figures.bareCpuMsPerSubmission, ' ms', 2),
     {
       case: c,
       measure: 'acknowledged but lost, or stored twice (all runs)',

@@ -31,6 +31,9 @@ export interface StormRun {
   /** The longest the event loop of each app was blocked during the run. */
   appStallMs: number;
   bareStallMs: number;
+  /** CPU time each app used per measured submission (all its threads, its background work included). */
+  appCpuMs: number;
+  bareCpuMs: number;
 }
 
 export interface StormOptions {
@@ -128,11 +131,13 @@ export async function stormCase(o: StormOptions): Promise<StormRun> {
 
     await turn(warm, true, false);
     await Promise.all([app.loopDelay(), bare.loopDelay()]);
+    const [appCpu0, bareCpu0] = await Promise.all([app.cpuMs(), bare.cpuMs()]);
     for (let at = 0, k = 0; at < storm.length; at += o.chunk, k++) {
       o.progress.detail(`${o.label}: ${at}/${storm.length}`);
       await turn(storm.slice(at, at + o.chunk), k % 2 === 0, true);
     }
     const [appStall, bareStall] = await Promise.all([app.loopDelay(), bare.loopDelay()]);
+    const [appCpu1, bareCpu1] = await Promise.all([app.cpuMs(), bare.cpuMs()]);
     if (refusals.length > 0) throw new Error(`submissions refused: ${refusals.slice(0, 3).join(' | ')}`);
     for (const h of hosts) await h.stop();
     const db = new Database(org.path, { readonly: true });
@@ -154,6 +159,8 @@ export async function stormCase(o: StormOptions): Promise<StormRun> {
       appElapsedMs,
       appStallMs: appStall.maxMs,
       bareStallMs: bareStall.maxMs,
+      appCpuMs: (appCpu1 - appCpu0) / storm.length,
+      bareCpuMs: (bareCpu1 - bareCpu0) / storm.length,
     };
   } finally {
     for (const h of hosts) await h.stop();

@@ -43,6 +43,8 @@ export interface Host {
   /** The worst event-loop delay since the last call (the probe then starts a new window). */
   loopDelay(): Promise<LoopDelay>;
   memory(): Promise<Memory>;
+  /** CPU time the process has used since it started (user and system, every thread), in ms. */
+  cpuMs(): Promise<number>;
   /** From now on, the peak RSS counts from the current RSS. */
   resetPeak(): Promise<void>;
   /** SIGTERM, as a service manager stops it; resolves once it exited. */
@@ -113,6 +115,7 @@ export async function startHost(
     url: `${base}/slack/events`,
     loopDelay: () => ask<LoopDelay>('loopDelay'),
     memory: () => ask<Memory>('memory'),
+    cpuMs: () => ask<{ ms: number }>('cpu').then((r) => r.ms),
     resetPeak: () => ask<void>('resetPeak'),
     stop: async () => {
       if (!exited) child.kill('SIGTERM');

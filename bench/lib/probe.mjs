@@ -5,7 +5,9 @@
 //   starts listening: module loading is not a stall anyone waits behind, the first tick after start is.
 // - Memory: resident set now and at its peak (VmHWM), and what V8 holds; the peak can be reset (Linux
 //   clear_refs), to tell the start from the work that follows.
-// Answers the bench over the IPC channel: {probe: 'loopDelay' | 'memory' | 'resetPeak', id} -> {id, ...}.
+// - CPU time the process has used so far, on every thread (process.cpuUsage): what a piece of work costs
+//   the machine, steadier than how long it waits.
+// Answers the bench over the IPC channel: {probe: 'loopDelay' | 'memory' | 'resetPeak' | 'cpu', id} -> {id, ...}.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { Server } from 'node:net';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -40,7 +42,10 @@ if (process.send) {
       process.send({ id: m.id, maxMs: delay.max / 1e6, p99Ms: delay.percentile(99) / 1e6 });
       delay.reset();
     } else if (m?.probe === 'memory') process.send({ id: m.id, ...memory() });
-    else if (m?.probe === 'resetPeak') {
+    else if (m?.probe === 'cpu') {
+      const { user, system } = process.cpuUsage();
+      process.send({ id: m.id, ms: (user + system) / 1000 });
+    } else if (m?.probe === 'resetPeak') {
       writeFileSync('/proc/self/clear_refs', '5');
       process.send({ id: m.id });
     }
