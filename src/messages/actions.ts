@@ -146,13 +146,12 @@ export function digestActionLines(managerId: string, d: DigestActions): string[]
   return lines;
 }
 
-/** The `We'll try this` button next to a flag's suggestion, and the modal it opens. */
-export const PROPOSE_ACTION = 'action_propose';
 /**
- * Every proposal button's action id: `action_propose` (buttons sent before there was one per flag)
- * or `action_propose:<i>`. Slack refuses two equal action ids in one block, so each gets its index.
+ * The `We'll try this` button next to a flag's suggestion, and the modal it opens. Its action id is
+ * `action_propose:<i>` (`action_propose` on buttons sent before there was one per flag): Slack refuses
+ * two equal action ids in one block, so each gets its index.
  */
-export const PROPOSE_ACTION_ID = /^action_propose(:\d+)?$/;
+export const PROPOSE_ACTION = 'action_propose';
 export const ACTION_CALLBACK = 'action_add';
 export const ACTION_BLOCK = { focus: 'action_focus', text: 'action_text' } as const;
 

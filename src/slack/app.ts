@@ -7,6 +7,7 @@ import { registerActionProposals } from './listeners/actionProposals.ts';
 import { registerActions } from './listeners/actions.ts';
 import { registerCommands } from './listeners/commands.ts';
 import { registerConsent } from './listeners/consent.ts';
+import { listenersOn } from './listeners/dispatch.ts';
 import { registerEvents } from './listeners/events.ts';
 import { registerNotes } from './listeners/notes.ts';
 import { registerSetup } from './listeners/setup.ts';
@@ -92,12 +93,13 @@ export function createSlackApp(s: Services, o: SlackAppOptions): SlackApp {
   });
 
   registerCommands(app, s);
-  registerActions(app, s);
-  registerActionProposals(app, s);
-  registerConsent(app, s);
-  registerViews(app, s, o.durability);
-  registerSetup(app, s);
-  registerNotes(app, s);
+  const on = listenersOn(app);
+  registerActions(on, s);
+  registerActionProposals(on, s);
+  registerConsent(on, s);
+  registerViews(on, s, o.durability);
+  registerSetup(on, s);
+  registerNotes(on, s);
   registerEvents(app, s);
   app.error(async (err) => {
     s.log.error(`slack: ${err.message}`);

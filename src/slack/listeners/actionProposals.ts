@@ -1,4 +1,4 @@
-import type { App, BlockAction, ButtonAction } from '@slack/bolt';
+import type { BlockAction, ButtonAction } from '@slack/bolt';
 import type { Services } from '../../context.ts';
 import { errorMessage } from '../../log.ts';
 import {
@@ -7,16 +7,17 @@ import {
   actionAddedMessage,
   actionDoneModal,
   actionModal,
-  PROPOSE_ACTION_ID,
+  PROPOSE_ACTION,
   tooManyActionsMessage,
 } from '../../messages/actions.ts';
 import { refusalMessage } from '../../messages/replies.ts';
 import { addAction } from '../../usecases/actions.ts';
 import { parseActionForm, parseProposal, ViewSubmission } from '../forms.ts';
+import type { Listeners } from './dispatch.ts';
 
 /** `We'll try: <Dimension>` under a summary's flags, one per suggestion: a modal to edit it, then the same use case as `action add`. */
-export function registerActionProposals(app: App, s: Services): void {
-  app.action<BlockAction<ButtonAction>>(PROPOSE_ACTION_ID, async ({ ack, body, action, client }) => {
+export function registerActionProposals(on: Listeners, s: Services): void {
+  on.action<BlockAction<ButtonAction>>(PROPOSE_ACTION, async ({ ack, body, action, client }) => {
     await ack();
     const proposal = parseProposal(action.value);
     if (proposal === null) return;
@@ -31,7 +32,7 @@ export function registerActionProposals(app: App, s: Services): void {
     }
   });
 
-  app.view(ACTION_CALLBACK, async ({ ack, body }) => {
+  on.view(ACTION_CALLBACK, async ({ ack, body }) => {
     const input = ViewSubmission.safeParse(body);
     if (!input.success) {
       await ack({

@@ -1,4 +1,4 @@
-import type { App, BlockAction, ButtonAction } from '@slack/bolt';
+import type { BlockAction, ButtonAction } from '@slack/bolt';
 import type { Services } from '../../context.ts';
 import { isUserId, parseCheckinToken, parseRowId } from '../../domain/ids.ts';
 import { errorMessage } from '../../log.ts';
@@ -7,9 +7,10 @@ import { PLAYBOOK_ACTION, playbookView } from '../../messages/insights.ts';
 import { awayFromCheckin } from '../../usecases/away.ts';
 import { checkinForm } from '../../usecases/checkin.ts';
 import { parsePlaybookValue } from '../forms.ts';
+import type { Listeners } from './dispatch.ts';
 
-export function registerActions(app: App, s: Services): void {
-  app.action<BlockAction<ButtonAction>>(CHECKIN_AWAY_ACTION, async ({ ack, body, action, respond }) => {
+export function registerActions(on: Listeners, s: Services): void {
+  on.action<BlockAction<ButtonAction>>(CHECKIN_AWAY_ACTION, async ({ ack, body, action, respond }) => {
     await ack();
     const userId = body.user?.id;
     if (!isUserId(userId)) return;
@@ -23,7 +24,7 @@ export function registerActions(app: App, s: Services): void {
     }
   });
 
-  app.action<BlockAction<ButtonAction>>(CHECKIN_OPEN_ACTION, async ({ ack, body, action, client }) => {
+  on.action<BlockAction<ButtonAction>>(CHECKIN_OPEN_ACTION, async ({ ack, body, action, client }) => {
     await ack();
     // A trigger id lives 3 s: nothing but a local lookup before views.open.
     const form = checkinForm(s, parseCheckinToken(action.value), body.user.id, new Date());
@@ -35,7 +36,7 @@ export function registerActions(app: App, s: Services): void {
   });
 
   // A flag's "More ideas": the playbook is the same for everyone, so the modal needs no lookup at all.
-  app.action<BlockAction<ButtonAction>>(PLAYBOOK_ACTION, async ({ ack, body, action, client, respond }) => {
+  on.action<BlockAction<ButtonAction>>(PLAYBOOK_ACTION, async ({ ack, body, action, client, respond }) => {
     await ack();
     const ref = parsePlaybookValue(action.value);
     try {

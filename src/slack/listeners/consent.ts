@@ -1,4 +1,4 @@
-import type { App, BlockAction, ButtonAction } from '@slack/bolt';
+import type { BlockAction, ButtonAction } from '@slack/bolt';
 import { z } from 'zod';
 import type { Services } from '../../context.ts';
 import { DM_CHANNEL_ID, MESSAGE_TS, ROW_ID, USER_ID } from '../../domain/ids.ts';
@@ -16,6 +16,7 @@ import {
   leaveTeam,
   type PressedIn,
 } from '../../usecases/consent.ts';
+import type { Listeners } from './dispatch.ts';
 
 /** A consent button pressed in a DM: who pressed it, for which team, in which message. */
 const Press = z.object({
@@ -36,9 +37,9 @@ const DECISIONS: ReadonlyArray<[string, Decision]> = [
 ];
 
 /** Join, Not my team and Leave this team: the use case decides; a refusal is said to the person alone. */
-export function registerConsent(app: App, s: Services): void {
+export function registerConsent(on: Listeners, s: Services): void {
   for (const [actionId, decide] of DECISIONS) {
-    app.action<BlockAction<ButtonAction>>(actionId, async ({ ack, body, respond }) => {
+    on.action<BlockAction<ButtonAction>>(actionId, async ({ ack, body, respond }) => {
       await ack();
       const press = Press.safeParse(body);
       let outcome: ConsentOutcome;

@@ -1,4 +1,4 @@
-import type { App, BlockAction, ButtonAction } from '@slack/bolt';
+import type { BlockAction, ButtonAction } from '@slack/bolt';
 import type { Services } from '../../context.ts';
 import { parseReplyToken } from '../../domain/ids.ts';
 import { parseNoteRef } from '../../domain/notes.ts';
@@ -20,6 +20,7 @@ import {
   teamThread,
 } from '../../usecases/notes.ts';
 import { parseReply, ViewSubmission } from '../forms.ts';
+import type { Listeners } from './dispatch.ts';
 
 const UNREADABLE = 'This button did not come through as expected.';
 
@@ -30,9 +31,9 @@ const view = (r: ThreadResult) => (r.ok ? threadModal(r.thread) : noticeModal('N
  * answered), the author from the button on their own check-in DM. Each side's submission adds to it.
  * Nothing here logs who pressed what: a log line beside a token would say who wrote the note.
  */
-export function registerNotes(app: App, s: Services): void {
+export function registerNotes(on: Listeners, s: Services): void {
   const open = (actionId: string, thread: (value: string, userId: string) => ThreadResult | null) =>
-    app.action<BlockAction<ButtonAction>>(actionId, async ({ ack, body, action, client }) => {
+    on.action<BlockAction<ButtonAction>>(actionId, async ({ ack, body, action, client }) => {
       await ack();
       // A trigger id lives 3 s: a few local lookups, then the modal.
       const r = thread(action.value ?? '', body.user.id) ?? { ok: false, message: UNREADABLE };
@@ -55,7 +56,7 @@ export function registerNotes(app: App, s: Services): void {
     callbackId: string,
     send: (metadata: string, userId: string, text: string) => ThreadResult | null,
   ) =>
-    app.view(callbackId, async ({ ack, body }) => {
+    on.view(callbackId, async ({ ack, body }) => {
       const input = ViewSubmission.safeParse(body);
       const parsed = input.success ? parseReply(input.data.view.state.values) : null;
       if (!input.success || parsed === null) {

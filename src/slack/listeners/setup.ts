@@ -1,4 +1,4 @@
-import type { App, webApi } from '@slack/bolt';
+import type { webApi } from '@slack/bolt';
 import { z } from 'zod';
 import type { Services } from '../../context.ts';
 import { USER_ID } from '../../domain/ids.ts';
@@ -12,6 +12,7 @@ import {
 } from '../../messages/setup.ts';
 import { confirmSetup, type SaveOutcome, saveSetup, setupForm } from '../../usecases/setup.ts';
 import { parseSetup, parseSetupMetadata } from '../forms.ts';
+import type { Listeners } from './dispatch.ts';
 
 const UserId = z.string().regex(USER_ID);
 
@@ -52,8 +53,8 @@ export async function openSetup(
   }
 }
 
-export function registerSetup(app: App, s: Services): void {
-  app.action(PICK_TEAM_ACTION, async ({ ack, body, client }) => {
+export function registerSetup(on: Listeners, s: Services): void {
+  on.action(PICK_TEAM_ACTION, async ({ ack, body, client }) => {
     await ack();
     const input = Pick.safeParse(body);
     if (!input.success) {
@@ -73,7 +74,7 @@ export function registerSetup(app: App, s: Services): void {
     }
   });
 
-  app.view(SETUP_CALLBACK, async ({ ack, body }) => {
+  on.view(SETUP_CALLBACK, async ({ ack, body }) => {
     const input = Submission.safeParse(body);
     const metadata = input.success ? parseSetupMetadata(input.data.view.private_metadata) : null;
     if (!input.success || metadata === null) {

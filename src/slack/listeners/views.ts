@@ -1,4 +1,3 @@
-import type { App } from '@slack/bolt';
 import { z } from 'zod';
 import type { Services } from '../../context.ts';
 import { DIMENSIONS } from '../../domain/dimensions.ts';
@@ -10,6 +9,7 @@ import { scrubAfterAnswer } from '../../store/scrub.ts';
 import type { Durability } from '../../store/walSync.ts';
 import { type SubmitOutcome, submitCheckin } from '../../usecases/checkin.ts';
 import { parseAnswers } from '../forms.ts';
+import type { Listeners } from './dispatch.ts';
 
 const Submission = z.object({
   user: z.object({ id: z.string().regex(USER_ID) }),
@@ -22,11 +22,11 @@ const Submission = z.object({
 });
 
 /** `durable`: how answers are made durable (default: an asynchronous sync of the write-ahead log). */
-export function registerViews(app: App, s: Services, durable?: Durability): void {
+export function registerViews(on: Listeners, s: Services, durable?: Durability): void {
   // Submissions arriving together (a team answering after stand-up) share one commit and its sync; the
   // sync runs off the event loop, and batches committed meanwhile share the next one.
   const commit = groupCommit(s.db, durable);
-  app.view(CHECKIN_CALLBACK, async ({ ack, body }) => {
+  on.view(CHECKIN_CALLBACK, async ({ ack, body }) => {
     const input = Submission.safeParse(body);
     if (!input.success) {
       await ack({
