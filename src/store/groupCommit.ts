@@ -53,6 +53,9 @@ function countQueued(db: Db, n: number): void {
  */
 export function groupCommit(db: Db, durable: Durability = durability(db)): GroupCommit {
   let queue: Queued[] = [];
+  // Nested in the batch's transaction, better-sqlite3 runs this in a savepoint. Made once: making a
+  // transaction function allocates its four variants, and this runs for every answer.
+  const inSavepoint = db.transaction((unit: () => unknown) => unit());
   /** A batch of ours is waiting for its sync: the units arriving meanwhile wait to commit after it. */
   let syncing = false;
 
@@ -66,8 +69,7 @@ export function groupCommit(db: Db, durable: Durability = durability(db)): Group
         db.transaction(() => {
           for (const item of batch) {
             try {
-              // Nested in the batch's transaction, better-sqlite3 runs this in a savepoint.
-              settled.push({ ok: true, value: db.transaction(item.unit)() });
+              settled.push({ ok: true, value: inSavepoint(item.unit) });
             } catch (error) {
               settled.push({ ok: false, error });
             }
