@@ -1,3 +1,4 @@
+import { errorMessage } from '../log.ts';
 import type { Db } from './db.ts';
 import { type Durability, durability } from './walSync.ts';
 
@@ -10,6 +11,17 @@ interface Queued {
 }
 
 export type GroupCommit = <T>(unit: () => T) => Promise<T>;
+
+/**
+ * A unit that committed, but the sync that makes its batch durable failed: what it wrote is in the
+ * database, and not surely on disk. Its caller acknowledges nothing; trying the sync again may.
+ */
+export class NotDurableError extends Error {
+  constructor(cause: unknown) {
+    super(`committed, but not made durable: ${errorMessage(cause)}`, { cause });
+    this.name = 'NotDurableError';
+  }
+}
 
 /** Units queued for a commit or waiting for its sync, not yet settled, per database. */
 const queued = new WeakMap<Db, number>();
@@ -87,7 +99,7 @@ export function groupCommit(db: Db, durable: Durability = durability(db)): Group
       batch.forEach((item, i) => {
         const s = settled[i] as Settled;
         if (!s.ok) item.reject(s.error);
-        else if (syncError) item.reject(syncError.error);
+        else if (syncError) item.reject(new NotDurableError(syncError.error));
         else item.resolve(s.value);
       });
     };

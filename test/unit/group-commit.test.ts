@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type Db, openDatabase } from '../../src/store/db.ts';
-import { groupCommit } from '../../src/store/groupCommit.ts';
+import { groupCommit, NotDurableError } from '../../src/store/groupCommit.ts';
 import { durability } from '../../src/store/walSync.ts';
 import { heldSync } from '../support/heldSync.ts';
 
@@ -188,7 +188,10 @@ describe('groupCommit: durable before it settles', () => {
     held.calls[0]?.fail(new Error('EIO: the disk said no'));
     const [stored1, refused] = await results;
     expect(stored1.status).toBe('rejected');
+    // Told apart from a unit that could not be written: this one is stored, only not made durable.
+    expect((stored1 as PromiseRejectedResult).reason).toBeInstanceOf(NotDurableError);
     expect(String((stored1 as PromiseRejectedResult).reason)).toContain('EIO');
+    expect((refused as PromiseRejectedResult).reason).not.toBeInstanceOf(NotDurableError);
     // A unit that threw keeps its own error.
     expect(String((refused as PromiseRejectedResult).reason)).toContain('refused');
     // The next batch gets a sync of its own.

@@ -4,9 +4,9 @@ import { DIMENSIONS } from '../../domain/dimensions.ts';
 import { parseCheckinToken, USER_ID } from '../../domain/ids.ts';
 import { errorMessage } from '../../log.ts';
 import { CHECKIN_CALLBACK } from '../../messages/checkin.ts';
-import { groupCommit } from '../../store/groupCommit.ts';
+import { groupCommit, NotDurableError } from '../../store/groupCommit.ts';
 import { scrubAfterAnswer } from '../../store/scrub.ts';
-import type { Durability } from '../../store/walSync.ts';
+import { type Durability, durability } from '../../store/walSync.ts';
 import { type SubmitOutcome, submitCheckin } from '../../usecases/checkin.ts';
 import { parseAnswers } from '../forms.ts';
 import type { Listeners } from './dispatch.ts';
@@ -22,10 +22,14 @@ const Submission = z.object({
 });
 
 /** `durable`: how answers are made durable (default: an asynchronous sync of the write-ahead log). */
-export function registerViews(on: Listeners, s: Services, durable?: Durability): void {
+export function registerViews(on: Listeners, s: Services, durable: Durability = durability(s.db)): void {
   // Submissions arriving together (a team answering after stand-up) share one commit and its sync; the
   // sync runs off the event loop, and batches committed meanwhile share the next one.
   const commit = groupCommit(s.db, durable);
+  // Answers stored whose sync failed (`<round>:<user>`; who answered is in the database anyway): the
+  // member was told to submit again, and that submission needs only a sync that succeeds. Kept in memory:
+  // after a restart the database file was closed (and synced) by SQLite, and the answer counts as given.
+  const notDurable = new Set<string>();
   on.view(CHECKIN_CALLBACK, async ({ ack, body }) => {
     const input = Submission.safeParse(body);
     if (!input.success) {
@@ -43,12 +47,21 @@ export function registerViews(on: Listeners, s: Services, durable?: Durability):
     const userId = input.data.user.id;
     const { answers, note } = parsed.value;
     const now = new Date();
+    const stored = `${input.data.view.private_metadata.roundId}:${userId}`;
     let outcome: SubmitOutcome;
     try {
-      outcome = await commit(() =>
-        submitCheckin(s, input.data.view.private_metadata, userId, answers, note, now),
-      );
+      if (notDurable.has(stored)) {
+        // Its first submission is stored: this one confirms it (the first answer counts), once synced.
+        await durable.durable();
+        notDurable.delete(stored);
+        outcome = { ok: true };
+      } else {
+        outcome = await commit(() =>
+          submitCheckin(s, input.data.view.private_metadata, userId, answers, note, now),
+        );
+      }
     } catch (err) {
+      if (err instanceof NotDurableError) notDurable.add(stored);
       s.log.error(`a check-in could not be stored: ${errorMessage(err)}`);
       outcome = { ok: false, message: 'Your answer could not be stored just now. Please submit it again.' };
     }
