@@ -28,7 +28,7 @@ export function registerViews(on: Listeners, s: Services, durable: Durability = 
   const commit = groupCommit(s.db, durable);
   // Answers stored whose sync failed (`<round>:<user>`; who answered is in the database anyway): the
   // member was told to submit again, and that submission needs only a sync that succeeds. Kept in memory:
-  // after a restart the database file was closed (and synced) by SQLite, and the answer counts as given.
+  // after a restart the answer counts as given (a clean stop syncs the file as SQLite closes it).
   const notDurable = new Set<string>();
   on.view(CHECKIN_CALLBACK, async ({ ack, body }) => {
     const input = Submission.safeParse(body);
