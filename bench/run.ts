@@ -329,6 +329,14 @@ if (report && history) {
       },
       {
         case: 'footprint',
+        measure: `RSS after more closes, ${r.charts} charts drawn in all (each thread that drew one keeps its memory)`,
+        median: fmt(r.afterCharts.rss / MB, ' MB', 0),
+        spread: `peak ${fmt(r.afterCharts.peakRss / MB, ' MB', 0)}; V8 heap ${fmt(r.afterCharts.heapTotal / MB, ' MB', 0)}`,
+        target: '',
+        result: '',
+      },
+      {
+        case: 'footprint',
         measure: `database bytes per answer given (${(history.answers / 1000).toFixed(0)}k; a closed round keeps invites, tally, notes)`,
         median: fmt(bytesPerAnswer, ' B', 0),
         spread: `${fmt(historyBytes / MB, ' MB', 1)} file`,
@@ -360,6 +368,8 @@ if (report && history) {
       afterStart: m(r.idle),
       afterReportsAndDigests: m(r.loaded),
       atEnd: m(r.end),
+      charts: r.charts,
+      afterCharts: m(r.afterCharts),
       databaseBytes: historyBytes,
       answers: history.answers,
       bytesPerAnswer: round(bytesPerAnswer, 1),
@@ -683,7 +693,7 @@ if (chart) {
 
 const loadAtEnd = load();
 const header = [
-  `apps run as npm start runs them: node ${startFlags().join(' ') || '(no flags)'} dist/main.js; bare Bolt app: bench/lib/bare.mjs`,
+  `apps run as npm start runs them: node ${startFlags().join(' ') || '(no flags)'} dist/start.cjs; bare Bolt app: bench/lib/bare.mjs`,
   `load average at start ${loadAtStart.join(', ')}; at end ${loadAtEnd.join(', ')} (1, 5, 15 min; ${machine.cores} cores)`,
   `medians over the runs, min–max in the spread column${quick ? '; QUICK run' : ''}`,
 ];

@@ -6,13 +6,20 @@ import { sleep } from './common.ts';
 const ROOT = join(import.meta.dirname, '..', '..');
 
 /**
- * The node flags `npm start` runs the app with (`node <flags> dist/main.js`), so the bench measures the
+ * The node flags `npm start` runs the app with (`node <flags> dist/start.cjs`), so the bench measures the
  * app as it is deployed. BENCH_NODE_FLAGS overrides them (to compare).
  */
 export function startFlags(): string[] {
   if (process.env.BENCH_NODE_FLAGS !== undefined)
     return process.env.BENCH_NODE_FLAGS.split(' ').filter(Boolean);
   return npmStartArgs().filter((w) => w.startsWith('--'));
+}
+
+/** The file `npm start` runs (dist/start.cjs). */
+function npmStartEntry(): string {
+  const entry = npmStartArgs().at(-1);
+  if (!entry || entry.startsWith('-')) throw new Error('npm start names no file to run');
+  return entry;
 }
 
 /** Compiles the app as `npm install` does (`npm run build`), so the bench runs the current sources. */
@@ -53,8 +60,8 @@ export interface Host {
 
 /**
  * Starts an app under test in its own process, the way `npm start` starts it: plain node with the start
- * flags, running the build output — `app` is dist/main.js itself, `bare` a Bolt app that only acks
- * (bench/lib/bare.mjs). Both get the bench's probe preloaded (bench/lib/probe.mjs: event-loop delay and
+ * flags, running the build output — `app` is the entry `npm start` runs, `bare` a Bolt app that only
+ * acks (bench/lib/bare.mjs). Both get the bench's probe preloaded (bench/lib/probe.cjs: event-loop delay and
  * memory over IPC). The working directory is `cwd` (not the project, whose .env main.js would read).
  * Resolves once GET /health answers.
  */
@@ -65,10 +72,10 @@ export async function startHost(
   nodeArgs: string[] = startFlags(),
 ): Promise<Host> {
   const port = await freePort();
-  const entry = mode === 'app' ? join(ROOT, 'dist', 'main.js') : join(ROOT, 'bench', 'lib', 'bare.mjs');
+  const entry = mode === 'app' ? join(ROOT, npmStartEntry()) : join(ROOT, 'bench', 'lib', 'bare.mjs');
   const child = spawn(
     process.execPath,
-    [...nodeArgs, '--import', join(ROOT, 'bench', 'lib', 'probe.mjs'), entry],
+    [...nodeArgs, '--require', join(ROOT, 'bench', 'lib', 'probe.cjs'), entry],
     {
       cwd,
       env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env, PORT: String(port) },

@@ -45,8 +45,17 @@ function renderOptions(): ResvgRenderOptions {
   return options;
 }
 
-/** Renders an SVG to PNG bytes on libuv's thread pool, so the event loop (and every ack) keeps going. */
+/**
+ * Renders an SVG to PNG bytes. The drawing runs on libuv's thread pool, so the event loop (and every ack)
+ * keeps going; resvg encodes the PNG on the loop (`asPng`): 12 ms for a team chart on the bench machine,
+ * bounded by MAX_PIXELS.
+ */
 export async function svgToPng(chart: ChartSvg): Promise<Buffer> {
+  // resvg allocates with mimalloc, which reads its options when resvg loads. By default it waits 10 ms to
+  // hand freed pages back and only does so when that thread allocates again, so a pool thread that drew a
+  // chart and went idle kept them all; at 1 ms they go back while the chart is still being drawn, at no
+  // cost in time (see the README's memory findings). An operator's own setting wins.
+  process.env.MIMALLOC_PURGE_DELAY ??= '1';
   const { renderAsync } = await import('@resvg/resvg-js');
   const image = await renderAsync(chart.svg, {
     ...renderOptions(),

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -8,8 +8,8 @@ import { postSigned, slashCommandBody } from '../../tools/signing.ts';
 import { type AppProcess, freePort, npmStartArgs, startProcess } from '../support/process.ts';
 
 const SECRET = 'process-secret';
-/** Node's documented memory options: what `npm start` may pass (no loader, no internal V8 flags). */
-const STABLE_FLAGS = new Set(['--max-old-space-size', '--max-semi-space-size']);
+/** Node's documented memory and thread options: what `npm start` may pass (no loader, no internal V8 flags). */
+const STABLE_FLAGS = new Set(['--max-old-space-size', '--max-semi-space-size', '--v8-pool-size']);
 
 /** What a stopped start-up must look like: exit 1 within 10 s, one line, no stack trace. */
 async function expectOneLineExit(p: AppProcess, started: number): Promise<string> {
@@ -43,7 +43,7 @@ describe('npm start', () => {
 
   it('runs the compiled app with plain node: no loader, no internal V8 flags', () => {
     const args = npmStartArgs();
-    expect(args.at(-1)).toBe('dist/main.js');
+    expect(args.at(-1)).toBe('dist/start.cjs');
     // Only documented, stable node options; nothing that loads code (tsx, --import, --loader).
     for (const flag of args.slice(0, -1)) expect(STABLE_FLAGS.has(flag.split('=')[0] ?? ''), flag).toBe(true);
   });
@@ -96,6 +96,25 @@ describe('npm start', () => {
     expect(code).toBe(0);
     expect(Date.now() - started).toBeLessThan(10_000);
   });
+
+  // The start entry sizes libuv's thread pool before the app loads (src/start.cts): charts are drawn on
+  // it, and every thread that drew one keeps its memory. Counted in /proc, so on Linux only.
+  it.runIf(process.platform === 'linux')(
+    "starts libuv's thread pool with two threads, or with as many as the operator sets",
+    async () => {
+      const threads = async (extra: Record<string, string>): Promise<number> => {
+        const p = startProcess({ ...httpEnv(), DATABASE_PATH: join(dir, 'pool.db'), ...extra }, 'compiled');
+        await p.waitForOutput(/listening on port/);
+        const count = readdirSync(`/proc/${p.child.pid}/task`).length;
+        p.child.kill('SIGTERM');
+        expect((await p.exit()).code).toBe(0);
+        return count;
+      };
+      const asShipped = await threads({});
+      expect(await threads({ UV_THREADPOOL_SIZE: '4' })).toBe(asShipped + 2);
+      expect(await threads({ UV_THREADPOOL_SIZE: '1' })).toBe(asShipped - 1);
+    },
+  );
 
   const httpEnv = (): Record<string, string> => ({
     SLACK_BOT_TOKEN: 'xoxb-1',

@@ -25,7 +25,7 @@ export async function freePort(): Promise<number> {
 }
 
 /**
- * The arguments `npm start` gives node (`node <flags> dist/main.js`), read from package.json, so a test
+ * The arguments `npm start` gives node (`node <flags> dist/start.cjs`), read from package.json, so a test
  * starts the app exactly as it is deployed. Throws if `start` is not a plain `node` command.
  */
 export function npmStartArgs(): string[] {

@@ -1,5 +1,6 @@
-// Measurement probe, preloaded into every app the bench starts (`node <npm start flags> --import probe.mjs
-// <entry>`); never part of the app or of `npm start`. Plain JavaScript so the app runs without a loader.
+// Measurement probe, preloaded into every app the bench starts (`node <npm start flags> --require probe.cjs
+// <entry>`); never part of the app or of `npm start`. Plain CommonJS, so the app runs without a loader and
+// loading the probe does not start libuv's thread pool before the app's entry sizes it (src/start.cts).
 //
 // - The event loop's worst delay (perf_hooks.monitorEventLoopDelay), counted from the moment the app
 //   starts listening: module loading is not a stall anyone waits behind, the first tick after start is.
@@ -8,9 +9,9 @@
 // - CPU time the process has used so far, on every thread (process.cpuUsage): what a piece of work costs
 //   the machine, steadier than how long it waits.
 // Answers the bench over the IPC channel: {probe: 'loopDelay' | 'memory' | 'resetPeak' | 'cpu', id} -> {id, ...}.
-import { readFileSync, writeFileSync } from 'node:fs';
-import { Server } from 'node:net';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+const { readFileSync, writeFileSync } = require('node:fs');
+const { Server } = require('node:net');
+const { monitorEventLoopDelay } = require('node:perf_hooks');
 
 const delay = monitorEventLoopDelay({ resolution: 5 });
 delay.enable();
