@@ -5,6 +5,8 @@
 // turns drawing end up holding 44 MB where two hold 28 (README, "Other findings"). The second thread keeps
 // the write-ahead log's syncs and DNS lookups from waiting behind a chart. An operator's own value wins.
 process.env.UV_THREADPOOL_SIZE ??= '2';
+// main.ts reports its own failures; this is for the app not loading at all (log.ts's errorMessage is an
+// ES module, not loaded yet either).
 import('./main.ts').catch((err: unknown) => {
   process.stderr.write(
     `teamhealth: could not load the app: ${err instanceof Error ? err.message : String(err)}\n`,
